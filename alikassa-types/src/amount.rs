@@ -25,25 +25,34 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub struct Amount(Decimal);
 
 /// Why a value is not a valid amount.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum AmountError {
     /// Nothing where an amount was expected.
-    #[error("the amount is empty")]
     Empty,
     /// Not a plain decimal number (exponents, signs in the middle, letters...).
-    #[error("`{0}` is not a decimal number")]
     NotANumber(String),
     /// More decimals than the currency allows.
-    #[error("an amount has at most {max} decimal places")]
     TooManyDecimals { max: u32 },
     /// Beyond `decimal (11.2)`.
-    #[error("an amount has at most {max} integer digits")]
     TooManyIntegerDigits { max: u32 },
     /// Zero or negative where a payment or payout amount is expected.
-    #[error("an amount must be greater than 0")]
     NotPositive,
 }
+
+impl fmt::Display for AmountError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AmountError::Empty => f.write_str("the amount is empty"),
+            AmountError::NotANumber(s) => write!(f, "`{s}` is not a decimal number"),
+            AmountError::TooManyDecimals { max } => write!(f, "an amount has at most {max} decimal places"),
+            AmountError::TooManyIntegerDigits { max } => write!(f, "an amount has at most {max} integer digits"),
+            AmountError::NotPositive => f.write_str("an amount must be greater than 0"),
+        }
+    }
+}
+
+impl std::error::Error for AmountError {}
 
 impl Amount {
     /// Integer digits a request amount may have (`decimal (11.2)`).

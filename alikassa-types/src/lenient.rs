@@ -6,7 +6,7 @@
 
 use serde::de::{self, Deserializer, Unexpected};
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::Amount;
 
@@ -86,4 +86,34 @@ fn unexpected(v: &Value) -> Unexpected<'_> {
         Value::Array(_) => Unexpected::Seq,
         Value::Object(_) => Unexpected::Map,
     }
+}
+
+/// A record's fields: the value must be a JSON object.
+pub fn object<'de, D: Deserializer<'de>>(d: D) -> Result<Map<String, Value>, D::Error> {
+    match Value::deserialize(d)? {
+        Value::Object(m) => Ok(m),
+        other => Err(de::Error::invalid_type(unexpected(&other), &"a JSON object")),
+    }
+}
+
+/// A field that must be present; its reader decides what values it accepts.
+pub fn required<T, E: de::Error>(
+    object: &mut Map<String, Value>,
+    name: &'static str,
+    read: impl FnOnce(Value) -> Result<T, serde_json::Error>,
+) -> Result<T, E> {
+    match object.remove(name) {
+        Some(v) => read(v).map_err(|e| E::custom(format_args!("field `{name}`: {e}"))),
+        None => Err(E::missing_field(name)),
+    }
+}
+
+/// A field that may be absent (read as `null`).
+pub fn optional<T, E: de::Error>(
+    object: &mut Map<String, Value>,
+    name: &'static str,
+    read: impl FnOnce(Value) -> Result<T, serde_json::Error>,
+) -> Result<T, E> {
+    let v = object.remove(name).unwrap_or(Value::Null);
+    read(v).map_err(|e| E::custom(format_args!("field `{name}`: {e}")))
 }

@@ -27,6 +27,7 @@ mod amount;
 pub mod catalogue;
 mod generated;
 pub mod lenient;
+pub mod notification;
 pub mod php_json;
 pub mod validate;
 
@@ -37,8 +38,7 @@ pub use generated::requests::{PaymentRequest, PayoutRequest, StatusQuery};
 pub use validate::{FieldError, InvalidRequest};
 
 /// A code that is not in its table (a bank code, a service code).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{code}` is not a known {kind}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownCode {
     /// What kind of code, e.g. "bank code of online_banking_idr_hpp".
     pub kind: &'static str,
@@ -52,3 +52,11 @@ impl UnknownCode {
         UnknownCode { kind, code: code.chars().take(100).collect() }
     }
 }
+
+impl std::fmt::Display for UnknownCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "`{}` is not a known {}", self.code, self.kind)
+    }
+}
+
+impl std::error::Error for UnknownCode {}

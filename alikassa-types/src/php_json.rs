@@ -21,7 +21,7 @@ impl Formatter for PhpFormatter {
         let mut start = 0;
         for (i, c) in fragment.char_indices() {
             if c == '/' || !c.is_ascii() {
-                w.write_all(fragment[start..i].as_bytes())?;
+                w.write_all(&fragment.as_bytes()[start..i])?;
                 if c == '/' {
                     w.write_all(b"\\/")?;
                 } else {
@@ -33,7 +33,7 @@ impl Formatter for PhpFormatter {
                 start = i + c.len_utf8();
             }
         }
-        w.write_all(fragment[start..].as_bytes())
+        w.write_all(&fragment.as_bytes()[start..])
     }
 
     fn write_char_escape<W: ?Sized + io::Write>(&mut self, w: &mut W, escape: CharEscape) -> io::Result<()> {

@@ -29,7 +29,7 @@ pub struct FieldError {
 /// let e = InvalidRequest::single("amount", "The amount must be greater than 0.");
 /// assert_eq!(e.to_string(), "invalid request: amount: The amount must be greater than 0.");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvalidRequest {
     /// Every problem found, in field order.
     pub errors: Vec<FieldError>,
@@ -63,6 +63,8 @@ impl fmt::Display for InvalidRequest {
         Ok(())
     }
 }
+
+impl std::error::Error for InvalidRequest {}
 
 /// Laravel's attribute name: `order_id` reads "order id".
 fn attr(field: &str) -> String {
@@ -215,15 +217,15 @@ impl<'a> JsonFields<'a> {
         }
     }
 
-    /// Ends reading: the problems found so far, plus those `validate` finds once the
-    /// request could be built.
-    pub fn finish<T>(self, built: Option<T>, validate: impl FnOnce(&T) -> Result<(), InvalidRequest>) -> Result<T, InvalidRequest> {
+    /// The validator that checks the values read (limits, formats).
+    pub fn validator(&mut self) -> &mut Validator {
+        &mut self.errors
+    }
+
+    /// Ends reading: the request if every field was readable and valid, or every
+    /// problem found, ordered by field as documented.
+    pub fn finish<T>(self, built: Option<T>) -> Result<T, InvalidRequest> {
         let mut errors = self.errors.into_errors();
-        if let Some(t) = &built {
-            if let Err(e) = validate(t) {
-                errors.extend(e.errors);
-            }
-        }
         match built {
             Some(t) if errors.is_empty() => Ok(t),
             _ => {

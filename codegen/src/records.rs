@@ -15,6 +15,8 @@ fn record(r: &Record) -> Result<TokenStream, CodegenError> {
     let mut defs = Vec::new();
     let mut params = Vec::new();
     let mut inits = Vec::new();
+    let mut reads = Vec::new();
+    let mut writes = Vec::new();
     for f in &r.fields {
         let rust = snake(&f.name);
         if !seen.insert(rust.clone()) {
@@ -22,32 +24,37 @@ fn record(r: &Record) -> Result<TokenStream, CodegenError> {
         }
         let id = ident(&rust);
         let wire = f.name.as_str();
-        let rename = if rust != f.name { quote!(#[serde(rename = #wire)]) } else { quote!() };
         let doc = format!(" {} (`{wire}`).", f.description.trim_end_matches('.'));
-        let (ty, de) = match (f.kind, f.required) {
-            (RecordKind::String, true) => (quote!(String), quote!(#[serde(deserialize_with = "crate::lenient::string")])),
-            (RecordKind::String, false) => (quote!(Option<String>), quote!(#[serde(default, deserialize_with = "crate::lenient::opt_string")])),
-            (RecordKind::Int, true) => (quote!(u64), quote!(#[serde(deserialize_with = "crate::lenient::int")])),
-            (RecordKind::Int, false) => (quote!(Option<u64>), quote!(#[serde(default, deserialize_with = "crate::lenient::opt_int")])),
-            (RecordKind::Amount, _) => (quote!(Option<Amount>), quote!(#[serde(default, deserialize_with = "crate::lenient::amount")])),
-            (RecordKind::Bool, _) => (quote!(Option<bool>), quote!(#[serde(default, deserialize_with = "crate::lenient::opt_bool")])),
-            (RecordKind::Status, true) => (quote!(PaymentStatus), quote!()),
-            (RecordKind::Status, false) => (quote!(Option<PaymentStatus>), quote!(#[serde(default)])),
-        };
-        defs.push(quote!(#[doc = #doc] #rename #de pub #id: #ty,));
+        // Amounts and flags are optional whatever the spec says: the documents show
+        // them as "" and null.
         let required = f.required && !matches!(f.kind, RecordKind::Amount | RecordKind::Bool);
+        let (ty, reader) = match (f.kind, required) {
+            (RecordKind::String, true) => (quote!(String), quote!(lenient::string)),
+            (RecordKind::String, false) => (quote!(Option<String>), quote!(lenient::opt_string)),
+            (RecordKind::Int, true) => (quote!(u64), quote!(lenient::int)),
+            (RecordKind::Int, false) => (quote!(Option<u64>), quote!(lenient::opt_int)),
+            (RecordKind::Amount, _) => (quote!(Option<Amount>), quote!(lenient::amount)),
+            (RecordKind::Bool, _) => (quote!(Option<bool>), quote!(lenient::opt_bool)),
+            (RecordKind::Status, true) => (quote!(PaymentStatus), quote!(PaymentStatus::deserialize)),
+            (RecordKind::Status, false) => (quote!(Option<PaymentStatus>), quote!(Option::<PaymentStatus>::deserialize)),
+        };
+        defs.push(quote!(#[doc = #doc] pub #id: #ty,));
         if required {
+            reads.push(quote!(#id: lenient::required(&mut object, #wire, #reader)?,));
             let arg = if f.kind == RecordKind::String { quote!(impl Into<String>) } else { ty.clone() };
-            let val = if f.kind == RecordKind::String { quote!(#id.into()) } else { quote!(#id) };
             params.push(quote!(#id: #arg));
-            inits.push(quote!(#id: #val,));
+            inits.push(if f.kind == RecordKind::String { quote!(#id: #id.into(),) } else { quote!(#id,) });
         } else {
+            reads.push(quote!(#id: lenient::optional(&mut object, #wire, #reader)?,));
             inits.push(quote!(#id: None,));
         }
+        writes.push(quote!(m.serialize_entry(#wire, &self.#id)?;));
     }
+    let n = r.fields.len();
+    let default = if params.is_empty() { quote!(Default,) } else { quote!() };
     Ok(quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, #default)]
         #[non_exhaustive]
         pub struct #name {
             #( #defs )*
@@ -56,6 +63,20 @@ fn record(r: &Record) -> Result<TokenStream, CodegenError> {
             /// A record with the required fields set and every other one `None`.
             pub fn new(#( #params ),*) -> Self {
                 Self { #( #inits )* }
+            }
+        }
+        impl Serialize for #name {
+            /// Every field in documented order, `null` when absent (as the provider writes them).
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(Some(#n))?;
+                #( #writes )*
+                m.end()
+            }
+        }
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let mut object = lenient::object(d)?;
+                Ok(Self { #( #reads )* })
             }
         }
     })
@@ -67,8 +88,9 @@ pub fn generate(spec: &Spec) -> Result<TokenStream, CodegenError> {
         //! Response and notification records. Unknown fields are ignored; amounts,
         //! ids and flags decode leniently (see `crate::lenient`); a missing required
         //! field is an error.
-        use serde::{Deserialize, Serialize};
-        use crate::{Amount, PaymentStatus};
+        use serde::de::{Deserialize, Deserializer};
+        use serde::ser::{Serialize, SerializeMap, Serializer};
+        use crate::{lenient, Amount, PaymentStatus};
         #( #records )*
     })
 }

@@ -51,32 +51,49 @@ fn rust_field<'a>(service: &Service, f: &'a Field) -> Result<RustField<'a>, Code
     Ok(RustField { field: f, ident: id, ty, arg, into, reader, is_text })
 }
 
-/// The validation call for a field's value.
+/// The checks of a field's value, on `x: &T` with a `Validator` named `v`; empty
+/// when the Rust type already guarantees the documented kind (ip, int, bank code).
 fn check(rf: &RustField) -> TokenStream {
     let name = rf.field.name.as_str();
-    let id = &rf.ident;
     let max = match rf.field.kind {
         FieldKind::String { max: Some(m) } => quote!(Some(#m)),
         _ => quote!(None),
     };
-    let req = rf.field.required;
-    let mut out = match (rf.field.kind, req) {
-        (FieldKind::Decimal { .. }, true) => quote!(v.amount(#name, &self.#id);),
-        (FieldKind::Decimal { .. }, false) => quote!(if let Some(x) = &self.#id { v.amount(#name, x); }),
-        (FieldKind::Phone, true) => quote!(v.phone(#name, &self.#id);),
-        (FieldKind::Phone, false) => quote!(if let Some(x) = &self.#id { v.phone(#name, x); }),
-        (FieldKind::String { .. }, true) if rf.is_text => quote!(v.string(#name, &self.#id, #max);),
-        (FieldKind::String { .. }, false) if rf.is_text => quote!(v.opt_string(#name, self.#id.as_deref(), #max);),
+    let mut out = match rf.field.kind {
+        FieldKind::Decimal { .. } => quote!(v.amount(#name, x);),
+        FieldKind::Phone => quote!(v.phone(#name, x);),
+        FieldKind::String { .. } if rf.is_text && rf.field.required => quote!(v.string(#name, x, #max);),
+        FieldKind::String { .. } if rf.is_text => quote!(v.opt_string(#name, Some(x), #max);),
         _ => quote!(),
     };
     if rf.field.format == Some(Format::Bic) {
-        out.extend(if req {
-            quote!(v.bic(#name, &self.#id);)
-        } else {
-            quote!(if let Some(x) = &self.#id { v.bic(#name, x); })
-        });
+        out.extend(quote!(v.bic(#name, x);));
     }
     out
+}
+
+/// `check` applied to a field of `self` (`validate`).
+fn check_self(rf: &RustField) -> TokenStream {
+    let body = check(rf);
+    if body.is_empty() {
+        return body;
+    }
+    let id = &rf.ident;
+    if rf.field.required {
+        quote!({ let x = &self.#id; #body })
+    } else {
+        quote!(if let Some(x) = &self.#id { #body })
+    }
+}
+
+/// `check` applied to a field read from JSON (`from_json`), present or not.
+fn check_read(rf: &RustField) -> TokenStream {
+    let body = check(rf);
+    if body.is_empty() {
+        return body;
+    }
+    let id = &rf.ident;
+    quote!(if let Some(x) = &#id { let v = f.validator(); #body })
 }
 
 pub fn struct_name(service: &Service) -> proc_macro2::Ident {
@@ -134,10 +151,10 @@ fn service_struct(spec: &Spec, s: &Service) -> Result<TokenStream, CodegenError>
     let inits = fields.iter().map(|rf| {
         let id = &rf.ident;
         let into = &rf.into;
-        if rf.field.required {
-            quote!(#id: #into,)
-        } else {
-            quote!(#id: None,)
+        match (rf.field.required, rf.is_text) {
+            (true, true) => quote!(#id: #into,),
+            (true, false) => quote!(#id,),
+            (false, _) => quote!(#id: None,),
         }
     });
     let setters = optional.iter().map(|rf| {
@@ -153,15 +170,16 @@ fn service_struct(spec: &Spec, s: &Service) -> Result<TokenStream, CodegenError>
             }
         }
     });
-    let checks = fields.iter().map(check);
+    let checks = fields.iter().map(check_self);
     let reads = fields.iter().map(|rf| {
         let id = &rf.ident;
         let name = rf.field.name.as_str();
         let reader = &rf.reader;
+        let check = check_read(rf);
         if rf.field.required {
-            quote!(let #id = f.required(#name, #reader);)
+            quote!(let #id = f.required(#name, #reader); #check)
         } else {
-            quote!(let #id = f.optional(#name, #reader);)
+            quote!(let #id = f.optional(#name, #reader); #check)
         }
     });
     let req_ids: Vec<_> = required.iter().map(|rf| &rf.ident).collect();
@@ -226,7 +244,7 @@ fn service_struct(spec: &Spec, s: &Service) -> Result<TokenStream, CodegenError>
                     ( #( Some(#req_ids) ),* ) => Some(Self { #( #all_ids ),* }),
                     _ => None,
                 };
-                f.finish(built, Self::validate)
+                f.finish(built)
             }
         }
         impl Serialize for #name {

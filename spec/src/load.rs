@@ -47,7 +47,8 @@ pub fn load_from_sources(api: &str, documents: &[(String, String)]) -> Result<Sp
             raw_docs.push((file.clone(), d));
         }
     }
-    let Some(api) = api else { return Err(SpecErrors(cx.errors)) };
+    // A file that does not parse makes every later check noise: report parse errors alone.
+    let Some(api) = api.filter(|_| cx.errors.is_empty()) else { return Err(SpecErrors(cx.errors)) };
     // Documents in the provider's order (their file names are numbered).
     raw_docs.sort_by(|a, b| a.1.document.cmp(&b.1.document));
 
@@ -202,11 +203,16 @@ impl Checker {
             if direction == Direction::Payout && !s.returns.is_empty() {
                 self.err(file, &entry, "`returns` applies to payments only");
             }
+            // Count references first, so one broken service does not make its table
+            // and field set look unused as well.
+            used_sets.insert(s.fields.clone());
+            if let Some(t) = &s.banks {
+                used_tables.insert(t.clone());
+            }
             let Some((_, raw_fields)) = d.field_sets.entries.iter().find(|(n, _)| *n == s.fields) else {
                 self.err(file, &entry, format!("field set `{}` is not defined", s.fields));
                 continue;
             };
-            used_sets.insert(s.fields.clone());
             let set_entry = format!("field set `{}`", s.fields);
             let fields: Vec<Field> =
                 raw_fields.iter().filter_map(|f| self.field(file, &set_entry, f)).collect();
@@ -220,9 +226,7 @@ impl Checker {
             let bank_fields = fields.iter().filter(|f| f.banks).count();
             match (&s.banks, bank_fields) {
                 (Some(t), 1) => {
-                    if d.bank_tables.entries.iter().any(|(n, _)| n == t) {
-                        used_tables.insert(t.clone());
-                    } else {
+                    if !d.bank_tables.entries.iter().any(|(n, _)| n == t) {
                         self.err(file, &entry, format!("bank table `{t}` is not defined"));
                     }
                 }

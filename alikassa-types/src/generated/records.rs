@@ -4,35 +4,28 @@
 //! Response and notification records. Unknown fields are ignored; amounts,
 //! ids and flags decode leniently (see `crate::lenient`); a missing required
 //! field is an error.
-use serde::{Deserialize, Serialize};
-use crate::{Amount, PaymentStatus};
+use serde::de::{Deserialize, Deserializer};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use crate::{lenient, Amount, PaymentStatus};
 /// Answer to v1/payment (HTTP 200).
 ///
 /// From 000_a52569272cf5232d.txt, 001_b376ac25ec127034.txt, 002_3a69a3ff58e2aa4e.txt, 003_1f55d2b3fe87082d.txt.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PaymentCreated {
     /// Link to payment (null for host-to-host services) (`url`).
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub url: Option<String>,
     /// Payment status (`payment_status`).
     pub payment_status: PaymentStatus,
     /// AliKassa payment id (`id`).
-    #[serde(deserialize_with = "crate::lenient::int")]
     pub id: u64,
     /// AliKassa payment uuid (`uuid`).
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub uuid: Option<String>,
     /// Link to your page for client redirect after successful payment (`success_redirect_url`).
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub success_redirect_url: Option<String>,
     /// Host-to-host: card number, phone number or payment account to pay to (`cardNumber`).
-    #[serde(rename = "cardNumber")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub card_number: Option<String>,
     /// Host-to-host: holder of that card or account, "Name Patronymic L." (`cardHolderName`).
-    #[serde(rename = "cardHolderName")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub card_holder_name: Option<String>,
 }
 impl PaymentCreated {
@@ -40,8 +33,8 @@ impl PaymentCreated {
     pub fn new(payment_status: PaymentStatus, id: u64) -> Self {
         Self {
             url: None,
-            payment_status: payment_status,
-            id: id,
+            payment_status,
+            id,
             uuid: None,
             success_redirect_url: None,
             card_number: None,
@@ -49,14 +42,57 @@ impl PaymentCreated {
         }
     }
 }
+impl Serialize for PaymentCreated {
+    /// Every field in documented order, `null` when absent (as the provider writes them).
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(7usize))?;
+        m.serialize_entry("url", &self.url)?;
+        m.serialize_entry("payment_status", &self.payment_status)?;
+        m.serialize_entry("id", &self.id)?;
+        m.serialize_entry("uuid", &self.uuid)?;
+        m.serialize_entry("success_redirect_url", &self.success_redirect_url)?;
+        m.serialize_entry("cardNumber", &self.card_number)?;
+        m.serialize_entry("cardHolderName", &self.card_holder_name)?;
+        m.end()
+    }
+}
+impl<'de> Deserialize<'de> for PaymentCreated {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut object = lenient::object(d)?;
+        Ok(Self {
+            url: lenient::optional(&mut object, "url", lenient::opt_string)?,
+            payment_status: lenient::required(
+                &mut object,
+                "payment_status",
+                PaymentStatus::deserialize,
+            )?,
+            id: lenient::required(&mut object, "id", lenient::int)?,
+            uuid: lenient::optional(&mut object, "uuid", lenient::opt_string)?,
+            success_redirect_url: lenient::optional(
+                &mut object,
+                "success_redirect_url",
+                lenient::opt_string,
+            )?,
+            card_number: lenient::optional(
+                &mut object,
+                "cardNumber",
+                lenient::opt_string,
+            )?,
+            card_holder_name: lenient::optional(
+                &mut object,
+                "cardHolderName",
+                lenient::opt_string,
+            )?,
+        })
+    }
+}
 /// Answer to v1/payout (HTTP 200).
 ///
 /// From 000_a52569272cf5232d.txt, 001_b376ac25ec127034.txt, 002_3a69a3ff58e2aa4e.txt.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PayoutCreated {
     /// AliKassa payment id (`id`).
-    #[serde(deserialize_with = "crate::lenient::int")]
     pub id: u64,
     /// Payment status (`payment_status`).
     pub payment_status: PaymentStatus,
@@ -64,92 +100,86 @@ pub struct PayoutCreated {
 impl PayoutCreated {
     /// A record with the required fields set and every other one `None`.
     pub fn new(id: u64, payment_status: PaymentStatus) -> Self {
-        Self {
-            id: id,
-            payment_status: payment_status,
-        }
+        Self { id, payment_status }
+    }
+}
+impl Serialize for PayoutCreated {
+    /// Every field in documented order, `null` when absent (as the provider writes them).
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(2usize))?;
+        m.serialize_entry("id", &self.id)?;
+        m.serialize_entry("payment_status", &self.payment_status)?;
+        m.end()
+    }
+}
+impl<'de> Deserialize<'de> for PayoutCreated {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut object = lenient::object(d)?;
+        Ok(Self {
+            id: lenient::required(&mut object, "id", lenient::int)?,
+            payment_status: lenient::required(
+                &mut object,
+                "payment_status",
+                PaymentStatus::deserialize,
+            )?,
+        })
     }
 }
 /// Answer to v1/payment/status (HTTP 200).
 ///
 /// From 004_285a009ddb41c028.txt.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PaymentDetails {
     /// Link to payment (`url`).
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub url: Option<String>,
     /// Anti-fraud check result (`antiFraud`).
-    #[serde(rename = "antiFraud")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
     pub anti_fraud: Option<bool>,
     /// Payment status (`payment_status`).
     pub payment_status: PaymentStatus,
     /// AliKassa payment ID (`id`).
-    #[serde(deserialize_with = "crate::lenient::int")]
     pub id: u64,
     /// Your order ID (`order_id`).
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub order_id: Option<String>,
     /// Amount requested (`amount`).
-    #[serde(default, deserialize_with = "crate::lenient::amount")]
     pub amount: Option<Amount>,
     /// Actual paid amount (`payment_amount`).
-    #[serde(default, deserialize_with = "crate::lenient::amount")]
     pub payment_amount: Option<Amount>,
     /// Whether partial payment or not (`is_partial_payment`).
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
     pub is_partial_payment: Option<bool>,
     /// Hold amount (`hold_amount`).
-    #[serde(default, deserialize_with = "crate::lenient::amount")]
     pub hold_amount: Option<Amount>,
     /// Date/time of hold release (`hold_at`).
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub hold_at: Option<String>,
     /// Amount credited to account (`account_payment_amount`).
-    #[serde(default, deserialize_with = "crate::lenient::amount")]
     pub account_payment_amount: Option<Amount>,
     /// Commission amount (`commission_amount`).
-    #[serde(default, deserialize_with = "crate::lenient::amount")]
     pub commission_amount: Option<Amount>,
     /// Currency code (ISO 4217) (`currency`).
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub currency: Option<String>,
     /// Service code used (`service_code`).
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub service_code: Option<String>,
     /// Balance before transaction (`account_old_balance`).
-    #[serde(default, deserialize_with = "crate::lenient::amount")]
     pub account_old_balance: Option<Amount>,
     /// Balance after transaction (`account_new_balance`).
-    #[serde(default, deserialize_with = "crate::lenient::amount")]
     pub account_new_balance: Option<Amount>,
     /// Crypto network (if applicable) (`crypto_network`).
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub crypto_network: Option<String>,
     /// Crypto transaction hash/ID (`crypto_txid`).
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub crypto_txid: Option<String>,
     /// Customer phone number (`customer_phone`).
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub customer_phone: Option<String>,
     /// Customer card number (masked) (`customer_card_number`).
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub customer_card_number: Option<String>,
     /// Error message if failed (`payment_error_message`).
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub payment_error_message: Option<String>,
     /// Full card number (if provided) (`card_number`).
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub card_number: Option<String>,
     /// Card holder full name (`card_holder_name`).
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub card_holder_name: Option<String>,
     /// Bank name (`bank`).
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub bank: Option<String>,
     /// Bank BIK (`bik_bank`).
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub bik_bank: Option<String>,
 }
 impl PaymentDetails {
@@ -158,8 +188,8 @@ impl PaymentDetails {
         Self {
             url: None,
             anti_fraud: None,
-            payment_status: payment_status,
-            id: id,
+            payment_status,
+            id,
             order_id: None,
             amount: None,
             payment_amount: None,
@@ -184,50 +214,161 @@ impl PaymentDetails {
         }
     }
 }
+impl Serialize for PaymentDetails {
+    /// Every field in documented order, `null` when absent (as the provider writes them).
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(25usize))?;
+        m.serialize_entry("url", &self.url)?;
+        m.serialize_entry("antiFraud", &self.anti_fraud)?;
+        m.serialize_entry("payment_status", &self.payment_status)?;
+        m.serialize_entry("id", &self.id)?;
+        m.serialize_entry("order_id", &self.order_id)?;
+        m.serialize_entry("amount", &self.amount)?;
+        m.serialize_entry("payment_amount", &self.payment_amount)?;
+        m.serialize_entry("is_partial_payment", &self.is_partial_payment)?;
+        m.serialize_entry("hold_amount", &self.hold_amount)?;
+        m.serialize_entry("hold_at", &self.hold_at)?;
+        m.serialize_entry("account_payment_amount", &self.account_payment_amount)?;
+        m.serialize_entry("commission_amount", &self.commission_amount)?;
+        m.serialize_entry("currency", &self.currency)?;
+        m.serialize_entry("service_code", &self.service_code)?;
+        m.serialize_entry("account_old_balance", &self.account_old_balance)?;
+        m.serialize_entry("account_new_balance", &self.account_new_balance)?;
+        m.serialize_entry("crypto_network", &self.crypto_network)?;
+        m.serialize_entry("crypto_txid", &self.crypto_txid)?;
+        m.serialize_entry("customer_phone", &self.customer_phone)?;
+        m.serialize_entry("customer_card_number", &self.customer_card_number)?;
+        m.serialize_entry("payment_error_message", &self.payment_error_message)?;
+        m.serialize_entry("card_number", &self.card_number)?;
+        m.serialize_entry("card_holder_name", &self.card_holder_name)?;
+        m.serialize_entry("bank", &self.bank)?;
+        m.serialize_entry("bik_bank", &self.bik_bank)?;
+        m.end()
+    }
+}
+impl<'de> Deserialize<'de> for PaymentDetails {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut object = lenient::object(d)?;
+        Ok(Self {
+            url: lenient::optional(&mut object, "url", lenient::opt_string)?,
+            anti_fraud: lenient::optional(&mut object, "antiFraud", lenient::opt_bool)?,
+            payment_status: lenient::required(
+                &mut object,
+                "payment_status",
+                PaymentStatus::deserialize,
+            )?,
+            id: lenient::required(&mut object, "id", lenient::int)?,
+            order_id: lenient::optional(&mut object, "order_id", lenient::opt_string)?,
+            amount: lenient::optional(&mut object, "amount", lenient::amount)?,
+            payment_amount: lenient::optional(
+                &mut object,
+                "payment_amount",
+                lenient::amount,
+            )?,
+            is_partial_payment: lenient::optional(
+                &mut object,
+                "is_partial_payment",
+                lenient::opt_bool,
+            )?,
+            hold_amount: lenient::optional(&mut object, "hold_amount", lenient::amount)?,
+            hold_at: lenient::optional(&mut object, "hold_at", lenient::opt_string)?,
+            account_payment_amount: lenient::optional(
+                &mut object,
+                "account_payment_amount",
+                lenient::amount,
+            )?,
+            commission_amount: lenient::optional(
+                &mut object,
+                "commission_amount",
+                lenient::amount,
+            )?,
+            currency: lenient::optional(&mut object, "currency", lenient::opt_string)?,
+            service_code: lenient::optional(
+                &mut object,
+                "service_code",
+                lenient::opt_string,
+            )?,
+            account_old_balance: lenient::optional(
+                &mut object,
+                "account_old_balance",
+                lenient::amount,
+            )?,
+            account_new_balance: lenient::optional(
+                &mut object,
+                "account_new_balance",
+                lenient::amount,
+            )?,
+            crypto_network: lenient::optional(
+                &mut object,
+                "crypto_network",
+                lenient::opt_string,
+            )?,
+            crypto_txid: lenient::optional(
+                &mut object,
+                "crypto_txid",
+                lenient::opt_string,
+            )?,
+            customer_phone: lenient::optional(
+                &mut object,
+                "customer_phone",
+                lenient::opt_string,
+            )?,
+            customer_card_number: lenient::optional(
+                &mut object,
+                "customer_card_number",
+                lenient::opt_string,
+            )?,
+            payment_error_message: lenient::optional(
+                &mut object,
+                "payment_error_message",
+                lenient::opt_string,
+            )?,
+            card_number: lenient::optional(
+                &mut object,
+                "card_number",
+                lenient::opt_string,
+            )?,
+            card_holder_name: lenient::optional(
+                &mut object,
+                "card_holder_name",
+                lenient::opt_string,
+            )?,
+            bank: lenient::optional(&mut object, "bank", lenient::opt_string)?,
+            bik_bank: lenient::optional(&mut object, "bik_bank", lenient::opt_string)?,
+        })
+    }
+}
 /// Answer to v1/payout/status (HTTP 200).
 ///
 /// From provider-pages-notes.md.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PayoutDetails {
     /// Your order ID (`order_id`).
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub order_id: Option<String>,
     /// AliKassa payout ID (`id`).
-    #[serde(deserialize_with = "crate::lenient::int")]
     pub id: u64,
     /// Payout status (`payment_status`).
     pub payment_status: PaymentStatus,
     /// Masked recipient card (`card_mask`).
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub card_mask: Option<String>,
     /// Amount requested (`amount`).
-    #[serde(default, deserialize_with = "crate::lenient::amount")]
     pub amount: Option<Amount>,
     /// Amount paid out (`payment_amount`).
-    #[serde(default, deserialize_with = "crate::lenient::amount")]
     pub payment_amount: Option<Amount>,
     /// Whether partial payout or not (`is_partial_payment`).
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
     pub is_partial_payment: Option<bool>,
     /// Amount debited from the account (`account_payment_amount`).
-    #[serde(default, deserialize_with = "crate::lenient::amount")]
     pub account_payment_amount: Option<Amount>,
     /// Commission amount (`commission_amount`).
-    #[serde(default, deserialize_with = "crate::lenient::amount")]
     pub commission_amount: Option<Amount>,
     /// Service code used (`service_code`).
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub service_code: Option<String>,
     /// Retrieval reference number (`RRN`).
-    #[serde(rename = "RRN")]
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub rrn: Option<String>,
     /// Balance before transaction (`account_old_balance`).
-    #[serde(default, deserialize_with = "crate::lenient::amount")]
     pub account_old_balance: Option<Amount>,
     /// Balance after transaction (`account_new_balance`).
-    #[serde(default, deserialize_with = "crate::lenient::amount")]
     pub account_new_balance: Option<Amount>,
 }
 impl PayoutDetails {
@@ -235,8 +376,8 @@ impl PayoutDetails {
     pub fn new(id: u64, payment_status: PaymentStatus) -> Self {
         Self {
             order_id: None,
-            id: id,
-            payment_status: payment_status,
+            id,
+            payment_status,
             card_mask: None,
             amount: None,
             payment_amount: None,
@@ -250,26 +391,93 @@ impl PayoutDetails {
         }
     }
 }
+impl Serialize for PayoutDetails {
+    /// Every field in documented order, `null` when absent (as the provider writes them).
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(13usize))?;
+        m.serialize_entry("order_id", &self.order_id)?;
+        m.serialize_entry("id", &self.id)?;
+        m.serialize_entry("payment_status", &self.payment_status)?;
+        m.serialize_entry("card_mask", &self.card_mask)?;
+        m.serialize_entry("amount", &self.amount)?;
+        m.serialize_entry("payment_amount", &self.payment_amount)?;
+        m.serialize_entry("is_partial_payment", &self.is_partial_payment)?;
+        m.serialize_entry("account_payment_amount", &self.account_payment_amount)?;
+        m.serialize_entry("commission_amount", &self.commission_amount)?;
+        m.serialize_entry("service_code", &self.service_code)?;
+        m.serialize_entry("RRN", &self.rrn)?;
+        m.serialize_entry("account_old_balance", &self.account_old_balance)?;
+        m.serialize_entry("account_new_balance", &self.account_new_balance)?;
+        m.end()
+    }
+}
+impl<'de> Deserialize<'de> for PayoutDetails {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut object = lenient::object(d)?;
+        Ok(Self {
+            order_id: lenient::optional(&mut object, "order_id", lenient::opt_string)?,
+            id: lenient::required(&mut object, "id", lenient::int)?,
+            payment_status: lenient::required(
+                &mut object,
+                "payment_status",
+                PaymentStatus::deserialize,
+            )?,
+            card_mask: lenient::optional(&mut object, "card_mask", lenient::opt_string)?,
+            amount: lenient::optional(&mut object, "amount", lenient::amount)?,
+            payment_amount: lenient::optional(
+                &mut object,
+                "payment_amount",
+                lenient::amount,
+            )?,
+            is_partial_payment: lenient::optional(
+                &mut object,
+                "is_partial_payment",
+                lenient::opt_bool,
+            )?,
+            account_payment_amount: lenient::optional(
+                &mut object,
+                "account_payment_amount",
+                lenient::amount,
+            )?,
+            commission_amount: lenient::optional(
+                &mut object,
+                "commission_amount",
+                lenient::amount,
+            )?,
+            service_code: lenient::optional(
+                &mut object,
+                "service_code",
+                lenient::opt_string,
+            )?,
+            rrn: lenient::optional(&mut object, "RRN", lenient::opt_string)?,
+            account_old_balance: lenient::optional(
+                &mut object,
+                "account_old_balance",
+                lenient::amount,
+            )?,
+            account_new_balance: lenient::optional(
+                &mut object,
+                "account_new_balance",
+                lenient::amount,
+            )?,
+        })
+    }
+}
 /// Answer to v1/account/balance (HTTP 200).
 ///
 /// From provider-pages-notes.md.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AccountBalance {
     /// Account currency (`currency`).
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub currency: Option<String>,
     /// Balance (`balance`).
-    #[serde(default, deserialize_with = "crate::lenient::amount")]
     pub balance: Option<Amount>,
     /// Amount on hold (`hold`).
-    #[serde(default, deserialize_with = "crate::lenient::amount")]
     pub hold: Option<Amount>,
     /// Rolling reserve (`rolling_reserve`).
-    #[serde(default, deserialize_with = "crate::lenient::amount")]
     pub rolling_reserve: Option<Amount>,
     /// Payouts not yet final (`pending_payouts`).
-    #[serde(default, deserialize_with = "crate::lenient::amount")]
     pub pending_payouts: Option<Amount>,
 }
 impl AccountBalance {
@@ -284,46 +492,67 @@ impl AccountBalance {
         }
     }
 }
+impl Serialize for AccountBalance {
+    /// Every field in documented order, `null` when absent (as the provider writes them).
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(5usize))?;
+        m.serialize_entry("currency", &self.currency)?;
+        m.serialize_entry("balance", &self.balance)?;
+        m.serialize_entry("hold", &self.hold)?;
+        m.serialize_entry("rolling_reserve", &self.rolling_reserve)?;
+        m.serialize_entry("pending_payouts", &self.pending_payouts)?;
+        m.end()
+    }
+}
+impl<'de> Deserialize<'de> for AccountBalance {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut object = lenient::object(d)?;
+        Ok(Self {
+            currency: lenient::optional(&mut object, "currency", lenient::opt_string)?,
+            balance: lenient::optional(&mut object, "balance", lenient::amount)?,
+            hold: lenient::optional(&mut object, "hold", lenient::amount)?,
+            rolling_reserve: lenient::optional(
+                &mut object,
+                "rolling_reserve",
+                lenient::amount,
+            )?,
+            pending_payouts: lenient::optional(
+                &mut object,
+                "pending_payouts",
+                lenient::amount,
+            )?,
+        })
+    }
+}
 /// Sent to notification_endpoint_url when a payment or payout reaches a final status, as GET query parameters (or a JSON body) in this order; `sign` covers the others.
 ///
 /// From provider-pages-notes.md.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Notification {
     /// payment or payout (`type`).
-    #[serde(deserialize_with = "crate::lenient::string")]
     pub r#type: String,
     /// AliKassa payment or payout ID (`id`).
-    #[serde(deserialize_with = "crate::lenient::int")]
     pub id: u64,
     /// Your order ID (`order_id`).
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub order_id: Option<String>,
     /// Final status (`payment_status`).
     pub payment_status: PaymentStatus,
     /// Amount requested (`amount`).
-    #[serde(default, deserialize_with = "crate::lenient::amount")]
     pub amount: Option<Amount>,
     /// Amount paid (`payment_amount`).
-    #[serde(default, deserialize_with = "crate::lenient::amount")]
     pub payment_amount: Option<Amount>,
     /// Commission (absent from older notifications) (`commission_amount`).
-    #[serde(default, deserialize_with = "crate::lenient::amount")]
     pub commission_amount: Option<Amount>,
     /// Whether partial payment or not (`is_partial_payment`).
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
     pub is_partial_payment: Option<bool>,
     /// Account UUID (`account`).
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub account: Option<String>,
     /// Service code (`service`).
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub service: Option<String>,
     /// Description (`desc`).
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
     pub desc: Option<String>,
     /// Base64 RSA signature over the other fields (`sign`).
-    #[serde(deserialize_with = "crate::lenient::string")]
     pub sign: String,
 }
 impl Notification {
@@ -336,9 +565,9 @@ impl Notification {
     ) -> Self {
         Self {
             r#type: r#type.into(),
-            id: id,
+            id,
             order_id: None,
-            payment_status: payment_status,
+            payment_status,
             amount: None,
             payment_amount: None,
             commission_amount: None,
@@ -348,5 +577,59 @@ impl Notification {
             desc: None,
             sign: sign.into(),
         }
+    }
+}
+impl Serialize for Notification {
+    /// Every field in documented order, `null` when absent (as the provider writes them).
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(12usize))?;
+        m.serialize_entry("type", &self.r#type)?;
+        m.serialize_entry("id", &self.id)?;
+        m.serialize_entry("order_id", &self.order_id)?;
+        m.serialize_entry("payment_status", &self.payment_status)?;
+        m.serialize_entry("amount", &self.amount)?;
+        m.serialize_entry("payment_amount", &self.payment_amount)?;
+        m.serialize_entry("commission_amount", &self.commission_amount)?;
+        m.serialize_entry("is_partial_payment", &self.is_partial_payment)?;
+        m.serialize_entry("account", &self.account)?;
+        m.serialize_entry("service", &self.service)?;
+        m.serialize_entry("desc", &self.desc)?;
+        m.serialize_entry("sign", &self.sign)?;
+        m.end()
+    }
+}
+impl<'de> Deserialize<'de> for Notification {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut object = lenient::object(d)?;
+        Ok(Self {
+            r#type: lenient::required(&mut object, "type", lenient::string)?,
+            id: lenient::required(&mut object, "id", lenient::int)?,
+            order_id: lenient::optional(&mut object, "order_id", lenient::opt_string)?,
+            payment_status: lenient::required(
+                &mut object,
+                "payment_status",
+                PaymentStatus::deserialize,
+            )?,
+            amount: lenient::optional(&mut object, "amount", lenient::amount)?,
+            payment_amount: lenient::optional(
+                &mut object,
+                "payment_amount",
+                lenient::amount,
+            )?,
+            commission_amount: lenient::optional(
+                &mut object,
+                "commission_amount",
+                lenient::amount,
+            )?,
+            is_partial_payment: lenient::optional(
+                &mut object,
+                "is_partial_payment",
+                lenient::opt_bool,
+            )?,
+            account: lenient::optional(&mut object, "account", lenient::opt_string)?,
+            service: lenient::optional(&mut object, "service", lenient::opt_string)?,
+            desc: lenient::optional(&mut object, "desc", lenient::opt_string)?,
+            sign: lenient::required(&mut object, "sign", lenient::string)?,
+        })
     }
 }

@@ -60,10 +60,10 @@ impl OnlineBankingIdrHpp {
         customer_last_name: impl Into<String>,
     ) -> Self {
         Self {
-            amount: amount,
+            amount,
             order_id: order_id.into(),
-            customer_ip: customer_ip,
-            customer_code: customer_code,
+            customer_ip,
+            customer_code,
             customer_first_name: customer_first_name.into(),
             customer_last_name: customer_last_name.into(),
             success_redirect_id: None,
@@ -113,25 +113,31 @@ impl OnlineBankingIdrHpp {
     /// Checks every documented limit; the error names each field at fault.
     pub fn validate(&self) -> Result<(), InvalidRequest> {
         let mut v = Validator::new();
-        v.amount("amount", &self.amount);
-        v.string("order_id", &self.order_id, Some(128u32));
-        v.string("customer_first_name", &self.customer_first_name, None);
-        v.string("customer_last_name", &self.customer_last_name, None);
-        v.opt_string(
-            "success_redirect_url",
-            self.success_redirect_url.as_deref(),
-            Some(255u32),
-        );
-        v.opt_string(
-            "fail_redirect_url",
-            self.fail_redirect_url.as_deref(),
-            Some(255u32),
-        );
-        v.opt_string(
-            "notification_endpoint_url",
-            self.notification_endpoint_url.as_deref(),
-            Some(255u32),
-        );
+        {
+            let x = &self.amount;
+            v.amount("amount", x);
+        }
+        {
+            let x = &self.order_id;
+            v.string("order_id", x, Some(128u32));
+        }
+        {
+            let x = &self.customer_first_name;
+            v.string("customer_first_name", x, None);
+        }
+        {
+            let x = &self.customer_last_name;
+            v.string("customer_last_name", x, None);
+        }
+        if let Some(x) = &self.success_redirect_url {
+            v.opt_string("success_redirect_url", Some(x), Some(255u32));
+        }
+        if let Some(x) = &self.fail_redirect_url {
+            v.opt_string("fail_redirect_url", Some(x), Some(255u32));
+        }
+        if let Some(x) = &self.notification_endpoint_url {
+            v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
+        }
         v.finish()
     }
     /// Reads the request from a JSON object as the provider does (amounts as
@@ -140,7 +146,15 @@ impl OnlineBankingIdrHpp {
     pub fn from_json(object: &Map<String, Value>) -> Result<Self, InvalidRequest> {
         let mut f = JsonFields::new(object);
         let amount = f.required("amount", read::amount);
+        if let Some(x) = &amount {
+            let v = f.validator();
+            v.amount("amount", x);
+        }
         let order_id = f.required("order_id", read::text);
+        if let Some(x) = &order_id {
+            let v = f.validator();
+            v.string("order_id", x, Some(128u32));
+        }
         let customer_ip = f.required("customer_ip", read::ip);
         let customer_code = f
             .required(
@@ -148,14 +162,34 @@ impl OnlineBankingIdrHpp {
                 read::bank::<crate::banks::OnlineBankingIdrHppBank>,
             );
         let customer_first_name = f.required("customer_first_name", read::text);
+        if let Some(x) = &customer_first_name {
+            let v = f.validator();
+            v.string("customer_first_name", x, None);
+        }
         let customer_last_name = f.required("customer_last_name", read::text);
+        if let Some(x) = &customer_last_name {
+            let v = f.validator();
+            v.string("customer_last_name", x, None);
+        }
         let success_redirect_id = f.optional("success_redirect_id", read::int);
         let fail_redirect_id = f.optional("fail_redirect_id", read::int);
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
         let success_redirect_url = f.optional("success_redirect_url", read::text);
+        if let Some(x) = &success_redirect_url {
+            let v = f.validator();
+            v.opt_string("success_redirect_url", Some(x), Some(255u32));
+        }
         let fail_redirect_url = f.optional("fail_redirect_url", read::text);
+        if let Some(x) = &fail_redirect_url {
+            let v = f.validator();
+            v.opt_string("fail_redirect_url", Some(x), Some(255u32));
+        }
         let notification_endpoint_url = f
             .optional("notification_endpoint_url", read::text);
+        if let Some(x) = &notification_endpoint_url {
+            let v = f.validator();
+            v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
+        }
         let built = match (
             amount,
             order_id,
@@ -189,7 +223,7 @@ impl OnlineBankingIdrHpp {
             }
             _ => None,
         };
-        f.finish(built, Self::validate)
+        f.finish(built)
     }
 }
 impl Serialize for OnlineBankingIdrHpp {
@@ -284,10 +318,10 @@ impl QrCodeIdrHpp {
         customer_last_name: impl Into<String>,
     ) -> Self {
         Self {
-            amount: amount,
+            amount,
             order_id: order_id.into(),
-            customer_ip: customer_ip,
-            customer_code: customer_code,
+            customer_ip,
+            customer_code,
             customer_first_name: customer_first_name.into(),
             customer_last_name: customer_last_name.into(),
             success_redirect_id: None,
@@ -337,25 +371,31 @@ impl QrCodeIdrHpp {
     /// Checks every documented limit; the error names each field at fault.
     pub fn validate(&self) -> Result<(), InvalidRequest> {
         let mut v = Validator::new();
-        v.amount("amount", &self.amount);
-        v.string("order_id", &self.order_id, Some(128u32));
-        v.string("customer_first_name", &self.customer_first_name, None);
-        v.string("customer_last_name", &self.customer_last_name, None);
-        v.opt_string(
-            "success_redirect_url",
-            self.success_redirect_url.as_deref(),
-            Some(255u32),
-        );
-        v.opt_string(
-            "fail_redirect_url",
-            self.fail_redirect_url.as_deref(),
-            Some(255u32),
-        );
-        v.opt_string(
-            "notification_endpoint_url",
-            self.notification_endpoint_url.as_deref(),
-            Some(255u32),
-        );
+        {
+            let x = &self.amount;
+            v.amount("amount", x);
+        }
+        {
+            let x = &self.order_id;
+            v.string("order_id", x, Some(128u32));
+        }
+        {
+            let x = &self.customer_first_name;
+            v.string("customer_first_name", x, None);
+        }
+        {
+            let x = &self.customer_last_name;
+            v.string("customer_last_name", x, None);
+        }
+        if let Some(x) = &self.success_redirect_url {
+            v.opt_string("success_redirect_url", Some(x), Some(255u32));
+        }
+        if let Some(x) = &self.fail_redirect_url {
+            v.opt_string("fail_redirect_url", Some(x), Some(255u32));
+        }
+        if let Some(x) = &self.notification_endpoint_url {
+            v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
+        }
         v.finish()
     }
     /// Reads the request from a JSON object as the provider does (amounts as
@@ -364,19 +404,47 @@ impl QrCodeIdrHpp {
     pub fn from_json(object: &Map<String, Value>) -> Result<Self, InvalidRequest> {
         let mut f = JsonFields::new(object);
         let amount = f.required("amount", read::amount);
+        if let Some(x) = &amount {
+            let v = f.validator();
+            v.amount("amount", x);
+        }
         let order_id = f.required("order_id", read::text);
+        if let Some(x) = &order_id {
+            let v = f.validator();
+            v.string("order_id", x, Some(128u32));
+        }
         let customer_ip = f.required("customer_ip", read::ip);
         let customer_code = f
             .required("customer_code", read::bank::<crate::banks::QrCodeIdrHppBank>);
         let customer_first_name = f.required("customer_first_name", read::text);
+        if let Some(x) = &customer_first_name {
+            let v = f.validator();
+            v.string("customer_first_name", x, None);
+        }
         let customer_last_name = f.required("customer_last_name", read::text);
+        if let Some(x) = &customer_last_name {
+            let v = f.validator();
+            v.string("customer_last_name", x, None);
+        }
         let success_redirect_id = f.optional("success_redirect_id", read::int);
         let fail_redirect_id = f.optional("fail_redirect_id", read::int);
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
         let success_redirect_url = f.optional("success_redirect_url", read::text);
+        if let Some(x) = &success_redirect_url {
+            let v = f.validator();
+            v.opt_string("success_redirect_url", Some(x), Some(255u32));
+        }
         let fail_redirect_url = f.optional("fail_redirect_url", read::text);
+        if let Some(x) = &fail_redirect_url {
+            let v = f.validator();
+            v.opt_string("fail_redirect_url", Some(x), Some(255u32));
+        }
         let notification_endpoint_url = f
             .optional("notification_endpoint_url", read::text);
+        if let Some(x) = &notification_endpoint_url {
+            let v = f.validator();
+            v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
+        }
         let built = match (
             amount,
             order_id,
@@ -410,7 +478,7 @@ impl QrCodeIdrHpp {
             }
             _ => None,
         };
-        f.finish(built, Self::validate)
+        f.finish(built)
     }
 }
 impl Serialize for QrCodeIdrHpp {
@@ -505,10 +573,10 @@ impl VirtualAccountIdrHpp {
         customer_last_name: impl Into<String>,
     ) -> Self {
         Self {
-            amount: amount,
+            amount,
             order_id: order_id.into(),
-            customer_ip: customer_ip,
-            customer_code: customer_code,
+            customer_ip,
+            customer_code,
             customer_first_name: customer_first_name.into(),
             customer_last_name: customer_last_name.into(),
             success_redirect_id: None,
@@ -558,25 +626,31 @@ impl VirtualAccountIdrHpp {
     /// Checks every documented limit; the error names each field at fault.
     pub fn validate(&self) -> Result<(), InvalidRequest> {
         let mut v = Validator::new();
-        v.amount("amount", &self.amount);
-        v.string("order_id", &self.order_id, Some(128u32));
-        v.string("customer_first_name", &self.customer_first_name, None);
-        v.string("customer_last_name", &self.customer_last_name, None);
-        v.opt_string(
-            "success_redirect_url",
-            self.success_redirect_url.as_deref(),
-            Some(255u32),
-        );
-        v.opt_string(
-            "fail_redirect_url",
-            self.fail_redirect_url.as_deref(),
-            Some(255u32),
-        );
-        v.opt_string(
-            "notification_endpoint_url",
-            self.notification_endpoint_url.as_deref(),
-            Some(255u32),
-        );
+        {
+            let x = &self.amount;
+            v.amount("amount", x);
+        }
+        {
+            let x = &self.order_id;
+            v.string("order_id", x, Some(128u32));
+        }
+        {
+            let x = &self.customer_first_name;
+            v.string("customer_first_name", x, None);
+        }
+        {
+            let x = &self.customer_last_name;
+            v.string("customer_last_name", x, None);
+        }
+        if let Some(x) = &self.success_redirect_url {
+            v.opt_string("success_redirect_url", Some(x), Some(255u32));
+        }
+        if let Some(x) = &self.fail_redirect_url {
+            v.opt_string("fail_redirect_url", Some(x), Some(255u32));
+        }
+        if let Some(x) = &self.notification_endpoint_url {
+            v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
+        }
         v.finish()
     }
     /// Reads the request from a JSON object as the provider does (amounts as
@@ -585,7 +659,15 @@ impl VirtualAccountIdrHpp {
     pub fn from_json(object: &Map<String, Value>) -> Result<Self, InvalidRequest> {
         let mut f = JsonFields::new(object);
         let amount = f.required("amount", read::amount);
+        if let Some(x) = &amount {
+            let v = f.validator();
+            v.amount("amount", x);
+        }
         let order_id = f.required("order_id", read::text);
+        if let Some(x) = &order_id {
+            let v = f.validator();
+            v.string("order_id", x, Some(128u32));
+        }
         let customer_ip = f.required("customer_ip", read::ip);
         let customer_code = f
             .required(
@@ -593,14 +675,34 @@ impl VirtualAccountIdrHpp {
                 read::bank::<crate::banks::VirtualAccountIdrHppBank>,
             );
         let customer_first_name = f.required("customer_first_name", read::text);
+        if let Some(x) = &customer_first_name {
+            let v = f.validator();
+            v.string("customer_first_name", x, None);
+        }
         let customer_last_name = f.required("customer_last_name", read::text);
+        if let Some(x) = &customer_last_name {
+            let v = f.validator();
+            v.string("customer_last_name", x, None);
+        }
         let success_redirect_id = f.optional("success_redirect_id", read::int);
         let fail_redirect_id = f.optional("fail_redirect_id", read::int);
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
         let success_redirect_url = f.optional("success_redirect_url", read::text);
+        if let Some(x) = &success_redirect_url {
+            let v = f.validator();
+            v.opt_string("success_redirect_url", Some(x), Some(255u32));
+        }
         let fail_redirect_url = f.optional("fail_redirect_url", read::text);
+        if let Some(x) = &fail_redirect_url {
+            let v = f.validator();
+            v.opt_string("fail_redirect_url", Some(x), Some(255u32));
+        }
         let notification_endpoint_url = f
             .optional("notification_endpoint_url", read::text);
+        if let Some(x) = &notification_endpoint_url {
+            let v = f.validator();
+            v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
+        }
         let built = match (
             amount,
             order_id,
@@ -634,7 +736,7 @@ impl VirtualAccountIdrHpp {
             }
             _ => None,
         };
-        f.finish(built, Self::validate)
+        f.finish(built)
     }
 }
 impl Serialize for VirtualAccountIdrHpp {
@@ -729,10 +831,10 @@ impl LocalBankTransferIdrHpp {
         customer_last_name: impl Into<String>,
     ) -> Self {
         Self {
-            amount: amount,
+            amount,
             order_id: order_id.into(),
-            customer_ip: customer_ip,
-            customer_code: customer_code,
+            customer_ip,
+            customer_code,
             customer_first_name: customer_first_name.into(),
             customer_last_name: customer_last_name.into(),
             success_redirect_id: None,
@@ -782,25 +884,31 @@ impl LocalBankTransferIdrHpp {
     /// Checks every documented limit; the error names each field at fault.
     pub fn validate(&self) -> Result<(), InvalidRequest> {
         let mut v = Validator::new();
-        v.amount("amount", &self.amount);
-        v.string("order_id", &self.order_id, Some(128u32));
-        v.string("customer_first_name", &self.customer_first_name, None);
-        v.string("customer_last_name", &self.customer_last_name, None);
-        v.opt_string(
-            "success_redirect_url",
-            self.success_redirect_url.as_deref(),
-            Some(255u32),
-        );
-        v.opt_string(
-            "fail_redirect_url",
-            self.fail_redirect_url.as_deref(),
-            Some(255u32),
-        );
-        v.opt_string(
-            "notification_endpoint_url",
-            self.notification_endpoint_url.as_deref(),
-            Some(255u32),
-        );
+        {
+            let x = &self.amount;
+            v.amount("amount", x);
+        }
+        {
+            let x = &self.order_id;
+            v.string("order_id", x, Some(128u32));
+        }
+        {
+            let x = &self.customer_first_name;
+            v.string("customer_first_name", x, None);
+        }
+        {
+            let x = &self.customer_last_name;
+            v.string("customer_last_name", x, None);
+        }
+        if let Some(x) = &self.success_redirect_url {
+            v.opt_string("success_redirect_url", Some(x), Some(255u32));
+        }
+        if let Some(x) = &self.fail_redirect_url {
+            v.opt_string("fail_redirect_url", Some(x), Some(255u32));
+        }
+        if let Some(x) = &self.notification_endpoint_url {
+            v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
+        }
         v.finish()
     }
     /// Reads the request from a JSON object as the provider does (amounts as
@@ -809,7 +917,15 @@ impl LocalBankTransferIdrHpp {
     pub fn from_json(object: &Map<String, Value>) -> Result<Self, InvalidRequest> {
         let mut f = JsonFields::new(object);
         let amount = f.required("amount", read::amount);
+        if let Some(x) = &amount {
+            let v = f.validator();
+            v.amount("amount", x);
+        }
         let order_id = f.required("order_id", read::text);
+        if let Some(x) = &order_id {
+            let v = f.validator();
+            v.string("order_id", x, Some(128u32));
+        }
         let customer_ip = f.required("customer_ip", read::ip);
         let customer_code = f
             .required(
@@ -817,14 +933,34 @@ impl LocalBankTransferIdrHpp {
                 read::bank::<crate::banks::LocalBankTransferIdrHppBank>,
             );
         let customer_first_name = f.required("customer_first_name", read::text);
+        if let Some(x) = &customer_first_name {
+            let v = f.validator();
+            v.string("customer_first_name", x, None);
+        }
         let customer_last_name = f.required("customer_last_name", read::text);
+        if let Some(x) = &customer_last_name {
+            let v = f.validator();
+            v.string("customer_last_name", x, None);
+        }
         let success_redirect_id = f.optional("success_redirect_id", read::int);
         let fail_redirect_id = f.optional("fail_redirect_id", read::int);
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
         let success_redirect_url = f.optional("success_redirect_url", read::text);
+        if let Some(x) = &success_redirect_url {
+            let v = f.validator();
+            v.opt_string("success_redirect_url", Some(x), Some(255u32));
+        }
         let fail_redirect_url = f.optional("fail_redirect_url", read::text);
+        if let Some(x) = &fail_redirect_url {
+            let v = f.validator();
+            v.opt_string("fail_redirect_url", Some(x), Some(255u32));
+        }
         let notification_endpoint_url = f
             .optional("notification_endpoint_url", read::text);
+        if let Some(x) = &notification_endpoint_url {
+            let v = f.validator();
+            v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
+        }
         let built = match (
             amount,
             order_id,
@@ -858,7 +994,7 @@ impl LocalBankTransferIdrHpp {
             }
             _ => None,
         };
-        f.finish(built, Self::validate)
+        f.finish(built)
     }
 }
 impl Serialize for LocalBankTransferIdrHpp {
@@ -945,10 +1081,10 @@ impl PaymentCardIdr {
         customer_last_name: impl Into<String>,
     ) -> Self {
         Self {
-            amount: amount,
+            amount,
             order_id: order_id.into(),
             number: number.into(),
-            customer_code: customer_code,
+            customer_code,
             customer_first_name: customer_first_name.into(),
             customer_last_name: customer_last_name.into(),
             notification_endpoint_id: None,
@@ -971,16 +1107,29 @@ impl PaymentCardIdr {
     /// Checks every documented limit; the error names each field at fault.
     pub fn validate(&self) -> Result<(), InvalidRequest> {
         let mut v = Validator::new();
-        v.amount("amount", &self.amount);
-        v.string("order_id", &self.order_id, Some(128u32));
-        v.string("number", &self.number, Some(100u32));
-        v.string("customer_first_name", &self.customer_first_name, Some(100u32));
-        v.string("customer_last_name", &self.customer_last_name, Some(100u32));
-        v.opt_string(
-            "notification_endpoint_url",
-            self.notification_endpoint_url.as_deref(),
-            Some(255u32),
-        );
+        {
+            let x = &self.amount;
+            v.amount("amount", x);
+        }
+        {
+            let x = &self.order_id;
+            v.string("order_id", x, Some(128u32));
+        }
+        {
+            let x = &self.number;
+            v.string("number", x, Some(100u32));
+        }
+        {
+            let x = &self.customer_first_name;
+            v.string("customer_first_name", x, Some(100u32));
+        }
+        {
+            let x = &self.customer_last_name;
+            v.string("customer_last_name", x, Some(100u32));
+        }
+        if let Some(x) = &self.notification_endpoint_url {
+            v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
+        }
         v.finish()
     }
     /// Reads the request from a JSON object as the provider does (amounts as
@@ -989,15 +1138,39 @@ impl PaymentCardIdr {
     pub fn from_json(object: &Map<String, Value>) -> Result<Self, InvalidRequest> {
         let mut f = JsonFields::new(object);
         let amount = f.required("amount", read::amount);
+        if let Some(x) = &amount {
+            let v = f.validator();
+            v.amount("amount", x);
+        }
         let order_id = f.required("order_id", read::text);
+        if let Some(x) = &order_id {
+            let v = f.validator();
+            v.string("order_id", x, Some(128u32));
+        }
         let number = f.required("number", read::text);
+        if let Some(x) = &number {
+            let v = f.validator();
+            v.string("number", x, Some(100u32));
+        }
         let customer_code = f
             .required("customer_code", read::bank::<crate::banks::PaymentCardIdrBank>);
         let customer_first_name = f.required("customer_first_name", read::text);
+        if let Some(x) = &customer_first_name {
+            let v = f.validator();
+            v.string("customer_first_name", x, Some(100u32));
+        }
         let customer_last_name = f.required("customer_last_name", read::text);
+        if let Some(x) = &customer_last_name {
+            let v = f.validator();
+            v.string("customer_last_name", x, Some(100u32));
+        }
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
         let notification_endpoint_url = f
             .optional("notification_endpoint_url", read::text);
+        if let Some(x) = &notification_endpoint_url {
+            let v = f.validator();
+            v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
+        }
         let built = match (
             amount,
             order_id,
@@ -1027,7 +1200,7 @@ impl PaymentCardIdr {
             }
             _ => None,
         };
-        f.finish(built, Self::validate)
+        f.finish(built)
     }
 }
 impl Serialize for PaymentCardIdr {
@@ -1106,10 +1279,10 @@ impl OnlineBankingMyrHpp {
         customer_last_name: impl Into<String>,
     ) -> Self {
         Self {
-            amount: amount,
+            amount,
             order_id: order_id.into(),
-            customer_ip: customer_ip,
-            customer_code: customer_code,
+            customer_ip,
+            customer_code,
             customer_first_name: customer_first_name.into(),
             customer_last_name: customer_last_name.into(),
             success_redirect_id: None,
@@ -1159,25 +1332,31 @@ impl OnlineBankingMyrHpp {
     /// Checks every documented limit; the error names each field at fault.
     pub fn validate(&self) -> Result<(), InvalidRequest> {
         let mut v = Validator::new();
-        v.amount("amount", &self.amount);
-        v.string("order_id", &self.order_id, Some(128u32));
-        v.string("customer_first_name", &self.customer_first_name, None);
-        v.string("customer_last_name", &self.customer_last_name, None);
-        v.opt_string(
-            "success_redirect_url",
-            self.success_redirect_url.as_deref(),
-            Some(255u32),
-        );
-        v.opt_string(
-            "fail_redirect_url",
-            self.fail_redirect_url.as_deref(),
-            Some(255u32),
-        );
-        v.opt_string(
-            "notification_endpoint_url",
-            self.notification_endpoint_url.as_deref(),
-            Some(255u32),
-        );
+        {
+            let x = &self.amount;
+            v.amount("amount", x);
+        }
+        {
+            let x = &self.order_id;
+            v.string("order_id", x, Some(128u32));
+        }
+        {
+            let x = &self.customer_first_name;
+            v.string("customer_first_name", x, None);
+        }
+        {
+            let x = &self.customer_last_name;
+            v.string("customer_last_name", x, None);
+        }
+        if let Some(x) = &self.success_redirect_url {
+            v.opt_string("success_redirect_url", Some(x), Some(255u32));
+        }
+        if let Some(x) = &self.fail_redirect_url {
+            v.opt_string("fail_redirect_url", Some(x), Some(255u32));
+        }
+        if let Some(x) = &self.notification_endpoint_url {
+            v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
+        }
         v.finish()
     }
     /// Reads the request from a JSON object as the provider does (amounts as
@@ -1186,7 +1365,15 @@ impl OnlineBankingMyrHpp {
     pub fn from_json(object: &Map<String, Value>) -> Result<Self, InvalidRequest> {
         let mut f = JsonFields::new(object);
         let amount = f.required("amount", read::amount);
+        if let Some(x) = &amount {
+            let v = f.validator();
+            v.amount("amount", x);
+        }
         let order_id = f.required("order_id", read::text);
+        if let Some(x) = &order_id {
+            let v = f.validator();
+            v.string("order_id", x, Some(128u32));
+        }
         let customer_ip = f.required("customer_ip", read::ip);
         let customer_code = f
             .required(
@@ -1194,14 +1381,34 @@ impl OnlineBankingMyrHpp {
                 read::bank::<crate::banks::OnlineBankingMyrHppBank>,
             );
         let customer_first_name = f.required("customer_first_name", read::text);
+        if let Some(x) = &customer_first_name {
+            let v = f.validator();
+            v.string("customer_first_name", x, None);
+        }
         let customer_last_name = f.required("customer_last_name", read::text);
+        if let Some(x) = &customer_last_name {
+            let v = f.validator();
+            v.string("customer_last_name", x, None);
+        }
         let success_redirect_id = f.optional("success_redirect_id", read::int);
         let fail_redirect_id = f.optional("fail_redirect_id", read::int);
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
         let success_redirect_url = f.optional("success_redirect_url", read::text);
+        if let Some(x) = &success_redirect_url {
+            let v = f.validator();
+            v.opt_string("success_redirect_url", Some(x), Some(255u32));
+        }
         let fail_redirect_url = f.optional("fail_redirect_url", read::text);
+        if let Some(x) = &fail_redirect_url {
+            let v = f.validator();
+            v.opt_string("fail_redirect_url", Some(x), Some(255u32));
+        }
         let notification_endpoint_url = f
             .optional("notification_endpoint_url", read::text);
+        if let Some(x) = &notification_endpoint_url {
+            let v = f.validator();
+            v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
+        }
         let built = match (
             amount,
             order_id,
@@ -1235,7 +1442,7 @@ impl OnlineBankingMyrHpp {
             }
             _ => None,
         };
-        f.finish(built, Self::validate)
+        f.finish(built)
     }
 }
 impl Serialize for OnlineBankingMyrHpp {
@@ -1330,10 +1537,10 @@ impl QrCodeMyrHpp {
         customer_last_name: impl Into<String>,
     ) -> Self {
         Self {
-            amount: amount,
+            amount,
             order_id: order_id.into(),
-            customer_ip: customer_ip,
-            customer_code: customer_code,
+            customer_ip,
+            customer_code,
             customer_first_name: customer_first_name.into(),
             customer_last_name: customer_last_name.into(),
             success_redirect_id: None,
@@ -1383,25 +1590,31 @@ impl QrCodeMyrHpp {
     /// Checks every documented limit; the error names each field at fault.
     pub fn validate(&self) -> Result<(), InvalidRequest> {
         let mut v = Validator::new();
-        v.amount("amount", &self.amount);
-        v.string("order_id", &self.order_id, Some(128u32));
-        v.string("customer_first_name", &self.customer_first_name, None);
-        v.string("customer_last_name", &self.customer_last_name, None);
-        v.opt_string(
-            "success_redirect_url",
-            self.success_redirect_url.as_deref(),
-            Some(255u32),
-        );
-        v.opt_string(
-            "fail_redirect_url",
-            self.fail_redirect_url.as_deref(),
-            Some(255u32),
-        );
-        v.opt_string(
-            "notification_endpoint_url",
-            self.notification_endpoint_url.as_deref(),
-            Some(255u32),
-        );
+        {
+            let x = &self.amount;
+            v.amount("amount", x);
+        }
+        {
+            let x = &self.order_id;
+            v.string("order_id", x, Some(128u32));
+        }
+        {
+            let x = &self.customer_first_name;
+            v.string("customer_first_name", x, None);
+        }
+        {
+            let x = &self.customer_last_name;
+            v.string("customer_last_name", x, None);
+        }
+        if let Some(x) = &self.success_redirect_url {
+            v.opt_string("success_redirect_url", Some(x), Some(255u32));
+        }
+        if let Some(x) = &self.fail_redirect_url {
+            v.opt_string("fail_redirect_url", Some(x), Some(255u32));
+        }
+        if let Some(x) = &self.notification_endpoint_url {
+            v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
+        }
         v.finish()
     }
     /// Reads the request from a JSON object as the provider does (amounts as
@@ -1410,19 +1623,47 @@ impl QrCodeMyrHpp {
     pub fn from_json(object: &Map<String, Value>) -> Result<Self, InvalidRequest> {
         let mut f = JsonFields::new(object);
         let amount = f.required("amount", read::amount);
+        if let Some(x) = &amount {
+            let v = f.validator();
+            v.amount("amount", x);
+        }
         let order_id = f.required("order_id", read::text);
+        if let Some(x) = &order_id {
+            let v = f.validator();
+            v.string("order_id", x, Some(128u32));
+        }
         let customer_ip = f.required("customer_ip", read::ip);
         let customer_code = f
             .required("customer_code", read::bank::<crate::banks::QrCodeMyrHppBank>);
         let customer_first_name = f.required("customer_first_name", read::text);
+        if let Some(x) = &customer_first_name {
+            let v = f.validator();
+            v.string("customer_first_name", x, None);
+        }
         let customer_last_name = f.required("customer_last_name", read::text);
+        if let Some(x) = &customer_last_name {
+            let v = f.validator();
+            v.string("customer_last_name", x, None);
+        }
         let success_redirect_id = f.optional("success_redirect_id", read::int);
         let fail_redirect_id = f.optional("fail_redirect_id", read::int);
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
         let success_redirect_url = f.optional("success_redirect_url", read::text);
+        if let Some(x) = &success_redirect_url {
+            let v = f.validator();
+            v.opt_string("success_redirect_url", Some(x), Some(255u32));
+        }
         let fail_redirect_url = f.optional("fail_redirect_url", read::text);
+        if let Some(x) = &fail_redirect_url {
+            let v = f.validator();
+            v.opt_string("fail_redirect_url", Some(x), Some(255u32));
+        }
         let notification_endpoint_url = f
             .optional("notification_endpoint_url", read::text);
+        if let Some(x) = &notification_endpoint_url {
+            let v = f.validator();
+            v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
+        }
         let built = match (
             amount,
             order_id,
@@ -1456,7 +1697,7 @@ impl QrCodeMyrHpp {
             }
             _ => None,
         };
-        f.finish(built, Self::validate)
+        f.finish(built)
     }
 }
 impl Serialize for QrCodeMyrHpp {
@@ -1551,10 +1792,10 @@ impl EWalletMyrHpp {
         customer_last_name: impl Into<String>,
     ) -> Self {
         Self {
-            amount: amount,
+            amount,
             order_id: order_id.into(),
-            customer_ip: customer_ip,
-            customer_code: customer_code,
+            customer_ip,
+            customer_code,
             customer_first_name: customer_first_name.into(),
             customer_last_name: customer_last_name.into(),
             success_redirect_id: None,
@@ -1604,25 +1845,31 @@ impl EWalletMyrHpp {
     /// Checks every documented limit; the error names each field at fault.
     pub fn validate(&self) -> Result<(), InvalidRequest> {
         let mut v = Validator::new();
-        v.amount("amount", &self.amount);
-        v.string("order_id", &self.order_id, Some(128u32));
-        v.string("customer_first_name", &self.customer_first_name, None);
-        v.string("customer_last_name", &self.customer_last_name, None);
-        v.opt_string(
-            "success_redirect_url",
-            self.success_redirect_url.as_deref(),
-            Some(255u32),
-        );
-        v.opt_string(
-            "fail_redirect_url",
-            self.fail_redirect_url.as_deref(),
-            Some(255u32),
-        );
-        v.opt_string(
-            "notification_endpoint_url",
-            self.notification_endpoint_url.as_deref(),
-            Some(255u32),
-        );
+        {
+            let x = &self.amount;
+            v.amount("amount", x);
+        }
+        {
+            let x = &self.order_id;
+            v.string("order_id", x, Some(128u32));
+        }
+        {
+            let x = &self.customer_first_name;
+            v.string("customer_first_name", x, None);
+        }
+        {
+            let x = &self.customer_last_name;
+            v.string("customer_last_name", x, None);
+        }
+        if let Some(x) = &self.success_redirect_url {
+            v.opt_string("success_redirect_url", Some(x), Some(255u32));
+        }
+        if let Some(x) = &self.fail_redirect_url {
+            v.opt_string("fail_redirect_url", Some(x), Some(255u32));
+        }
+        if let Some(x) = &self.notification_endpoint_url {
+            v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
+        }
         v.finish()
     }
     /// Reads the request from a JSON object as the provider does (amounts as
@@ -1631,19 +1878,47 @@ impl EWalletMyrHpp {
     pub fn from_json(object: &Map<String, Value>) -> Result<Self, InvalidRequest> {
         let mut f = JsonFields::new(object);
         let amount = f.required("amount", read::amount);
+        if let Some(x) = &amount {
+            let v = f.validator();
+            v.amount("amount", x);
+        }
         let order_id = f.required("order_id", read::text);
+        if let Some(x) = &order_id {
+            let v = f.validator();
+            v.string("order_id", x, Some(128u32));
+        }
         let customer_ip = f.required("customer_ip", read::ip);
         let customer_code = f
             .required("customer_code", read::bank::<crate::banks::EWalletMyrHppBank>);
         let customer_first_name = f.required("customer_first_name", read::text);
+        if let Some(x) = &customer_first_name {
+            let v = f.validator();
+            v.string("customer_first_name", x, None);
+        }
         let customer_last_name = f.required("customer_last_name", read::text);
+        if let Some(x) = &customer_last_name {
+            let v = f.validator();
+            v.string("customer_last_name", x, None);
+        }
         let success_redirect_id = f.optional("success_redirect_id", read::int);
         let fail_redirect_id = f.optional("fail_redirect_id", read::int);
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
         let success_redirect_url = f.optional("success_redirect_url", read::text);
+        if let Some(x) = &success_redirect_url {
+            let v = f.validator();
+            v.opt_string("success_redirect_url", Some(x), Some(255u32));
+        }
         let fail_redirect_url = f.optional("fail_redirect_url", read::text);
+        if let Some(x) = &fail_redirect_url {
+            let v = f.validator();
+            v.opt_string("fail_redirect_url", Some(x), Some(255u32));
+        }
         let notification_endpoint_url = f
             .optional("notification_endpoint_url", read::text);
+        if let Some(x) = &notification_endpoint_url {
+            let v = f.validator();
+            v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
+        }
         let built = match (
             amount,
             order_id,
@@ -1677,7 +1952,7 @@ impl EWalletMyrHpp {
             }
             _ => None,
         };
-        f.finish(built, Self::validate)
+        f.finish(built)
     }
 }
 impl Serialize for EWalletMyrHpp {
@@ -1764,10 +2039,10 @@ impl PaymentCardMyr {
         customer_last_name: impl Into<String>,
     ) -> Self {
         Self {
-            amount: amount,
+            amount,
             order_id: order_id.into(),
             number: number.into(),
-            customer_code: customer_code,
+            customer_code,
             customer_first_name: customer_first_name.into(),
             customer_last_name: customer_last_name.into(),
             notification_endpoint_id: None,
@@ -1790,16 +2065,29 @@ impl PaymentCardMyr {
     /// Checks every documented limit; the error names each field at fault.
     pub fn validate(&self) -> Result<(), InvalidRequest> {
         let mut v = Validator::new();
-        v.amount("amount", &self.amount);
-        v.string("order_id", &self.order_id, Some(128u32));
-        v.string("number", &self.number, Some(100u32));
-        v.string("customer_first_name", &self.customer_first_name, Some(100u32));
-        v.string("customer_last_name", &self.customer_last_name, Some(100u32));
-        v.opt_string(
-            "notification_endpoint_url",
-            self.notification_endpoint_url.as_deref(),
-            Some(255u32),
-        );
+        {
+            let x = &self.amount;
+            v.amount("amount", x);
+        }
+        {
+            let x = &self.order_id;
+            v.string("order_id", x, Some(128u32));
+        }
+        {
+            let x = &self.number;
+            v.string("number", x, Some(100u32));
+        }
+        {
+            let x = &self.customer_first_name;
+            v.string("customer_first_name", x, Some(100u32));
+        }
+        {
+            let x = &self.customer_last_name;
+            v.string("customer_last_name", x, Some(100u32));
+        }
+        if let Some(x) = &self.notification_endpoint_url {
+            v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
+        }
         v.finish()
     }
     /// Reads the request from a JSON object as the provider does (amounts as
@@ -1808,15 +2096,39 @@ impl PaymentCardMyr {
     pub fn from_json(object: &Map<String, Value>) -> Result<Self, InvalidRequest> {
         let mut f = JsonFields::new(object);
         let amount = f.required("amount", read::amount);
+        if let Some(x) = &amount {
+            let v = f.validator();
+            v.amount("amount", x);
+        }
         let order_id = f.required("order_id", read::text);
+        if let Some(x) = &order_id {
+            let v = f.validator();
+            v.string("order_id", x, Some(128u32));
+        }
         let number = f.required("number", read::text);
+        if let Some(x) = &number {
+            let v = f.validator();
+            v.string("number", x, Some(100u32));
+        }
         let customer_code = f
             .required("customer_code", read::bank::<crate::banks::PaymentCardMyrBank>);
         let customer_first_name = f.required("customer_first_name", read::text);
+        if let Some(x) = &customer_first_name {
+            let v = f.validator();
+            v.string("customer_first_name", x, Some(100u32));
+        }
         let customer_last_name = f.required("customer_last_name", read::text);
+        if let Some(x) = &customer_last_name {
+            let v = f.validator();
+            v.string("customer_last_name", x, Some(100u32));
+        }
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
         let notification_endpoint_url = f
             .optional("notification_endpoint_url", read::text);
+        if let Some(x) = &notification_endpoint_url {
+            let v = f.validator();
+            v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
+        }
         let built = match (
             amount,
             order_id,
@@ -1846,7 +2158,7 @@ impl PaymentCardMyr {
             }
             _ => None,
         };
-        f.finish(built, Self::validate)
+        f.finish(built)
     }
 }
 impl Serialize for PaymentCardMyr {
@@ -1919,9 +2231,9 @@ impl PaymentCardNumberRubHpp {
         customer_user_id: impl Into<String>,
     ) -> Self {
         Self {
-            amount: amount,
+            amount,
             order_id: order_id.into(),
-            customer_ip: customer_ip,
+            customer_ip,
             customer_user_id: customer_user_id.into(),
             success_redirect_id: None,
             fail_redirect_id: None,
@@ -1970,24 +2282,27 @@ impl PaymentCardNumberRubHpp {
     /// Checks every documented limit; the error names each field at fault.
     pub fn validate(&self) -> Result<(), InvalidRequest> {
         let mut v = Validator::new();
-        v.amount("amount", &self.amount);
-        v.string("order_id", &self.order_id, Some(128u32));
-        v.string("customer_user_id", &self.customer_user_id, Some(100u32));
-        v.opt_string(
-            "success_redirect_url",
-            self.success_redirect_url.as_deref(),
-            Some(255u32),
-        );
-        v.opt_string(
-            "fail_redirect_url",
-            self.fail_redirect_url.as_deref(),
-            Some(255u32),
-        );
-        v.opt_string(
-            "notification_endpoint_url",
-            self.notification_endpoint_url.as_deref(),
-            Some(255u32),
-        );
+        {
+            let x = &self.amount;
+            v.amount("amount", x);
+        }
+        {
+            let x = &self.order_id;
+            v.string("order_id", x, Some(128u32));
+        }
+        {
+            let x = &self.customer_user_id;
+            v.string("customer_user_id", x, Some(100u32));
+        }
+        if let Some(x) = &self.success_redirect_url {
+            v.opt_string("success_redirect_url", Some(x), Some(255u32));
+        }
+        if let Some(x) = &self.fail_redirect_url {
+            v.opt_string("fail_redirect_url", Some(x), Some(255u32));
+        }
+        if let Some(x) = &self.notification_endpoint_url {
+            v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
+        }
         v.finish()
     }
     /// Reads the request from a JSON object as the provider does (amounts as
@@ -1996,16 +2311,40 @@ impl PaymentCardNumberRubHpp {
     pub fn from_json(object: &Map<String, Value>) -> Result<Self, InvalidRequest> {
         let mut f = JsonFields::new(object);
         let amount = f.required("amount", read::amount);
+        if let Some(x) = &amount {
+            let v = f.validator();
+            v.amount("amount", x);
+        }
         let order_id = f.required("order_id", read::text);
+        if let Some(x) = &order_id {
+            let v = f.validator();
+            v.string("order_id", x, Some(128u32));
+        }
         let customer_ip = f.required("customer_ip", read::ip);
         let customer_user_id = f.required("customer_user_id", read::text);
+        if let Some(x) = &customer_user_id {
+            let v = f.validator();
+            v.string("customer_user_id", x, Some(100u32));
+        }
         let success_redirect_id = f.optional("success_redirect_id", read::int);
         let fail_redirect_id = f.optional("fail_redirect_id", read::int);
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
         let success_redirect_url = f.optional("success_redirect_url", read::text);
+        if let Some(x) = &success_redirect_url {
+            let v = f.validator();
+            v.opt_string("success_redirect_url", Some(x), Some(255u32));
+        }
         let fail_redirect_url = f.optional("fail_redirect_url", read::text);
+        if let Some(x) = &fail_redirect_url {
+            let v = f.validator();
+            v.opt_string("fail_redirect_url", Some(x), Some(255u32));
+        }
         let notification_endpoint_url = f
             .optional("notification_endpoint_url", read::text);
+        if let Some(x) = &notification_endpoint_url {
+            let v = f.validator();
+            v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
+        }
         let built = match (amount, order_id, customer_ip, customer_user_id) {
             (Some(amount), Some(order_id), Some(customer_ip), Some(customer_user_id)) => {
                 Some(Self {
@@ -2023,7 +2362,7 @@ impl PaymentCardNumberRubHpp {
             }
             _ => None,
         };
-        f.finish(built, Self::validate)
+        f.finish(built)
     }
 }
 impl Serialize for PaymentCardNumberRubHpp {
@@ -2105,9 +2444,9 @@ impl PaymentCardNumberCard {
         customer_code: impl Into<String>,
     ) -> Self {
         Self {
-            amount: amount,
+            amount,
             order_id: order_id.into(),
-            customer_ip: customer_ip,
+            customer_ip,
             customer_user_id: customer_user_id.into(),
             customer_code: customer_code.into(),
             notification_endpoint_id: None,
@@ -2130,15 +2469,25 @@ impl PaymentCardNumberCard {
     /// Checks every documented limit; the error names each field at fault.
     pub fn validate(&self) -> Result<(), InvalidRequest> {
         let mut v = Validator::new();
-        v.amount("amount", &self.amount);
-        v.string("order_id", &self.order_id, Some(128u32));
-        v.string("customer_user_id", &self.customer_user_id, Some(100u32));
-        v.string("customer_code", &self.customer_code, Some(100u32));
-        v.opt_string(
-            "notification_endpoint_url",
-            self.notification_endpoint_url.as_deref(),
-            Some(255u32),
-        );
+        {
+            let x = &self.amount;
+            v.amount("amount", x);
+        }
+        {
+            let x = &self.order_id;
+            v.string("order_id", x, Some(128u32));
+        }
+        {
+            let x = &self.customer_user_id;
+            v.string("customer_user_id", x, Some(100u32));
+        }
+        {
+            let x = &self.customer_code;
+            v.string("customer_code", x, Some(100u32));
+        }
+        if let Some(x) = &self.notification_endpoint_url {
+            v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
+        }
         v.finish()
     }
     /// Reads the request from a JSON object as the provider does (amounts as
@@ -2147,13 +2496,33 @@ impl PaymentCardNumberCard {
     pub fn from_json(object: &Map<String, Value>) -> Result<Self, InvalidRequest> {
         let mut f = JsonFields::new(object);
         let amount = f.required("amount", read::amount);
+        if let Some(x) = &amount {
+            let v = f.validator();
+            v.amount("amount", x);
+        }
         let order_id = f.required("order_id", read::text);
+        if let Some(x) = &order_id {
+            let v = f.validator();
+            v.string("order_id", x, Some(128u32));
+        }
         let customer_ip = f.required("customer_ip", read::ip);
         let customer_user_id = f.required("customer_user_id", read::text);
+        if let Some(x) = &customer_user_id {
+            let v = f.validator();
+            v.string("customer_user_id", x, Some(100u32));
+        }
         let customer_code = f.required("customer_code", read::text);
+        if let Some(x) = &customer_code {
+            let v = f.validator();
+            v.string("customer_code", x, Some(100u32));
+        }
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
         let notification_endpoint_url = f
             .optional("notification_endpoint_url", read::text);
+        if let Some(x) = &notification_endpoint_url {
+            let v = f.validator();
+            v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
+        }
         let built = match (
             amount,
             order_id,
@@ -2180,7 +2549,7 @@ impl PaymentCardNumberCard {
             }
             _ => None,
         };
-        f.finish(built, Self::validate)
+        f.finish(built)
     }
 }
 impl Serialize for PaymentCardNumberCard {
@@ -2244,9 +2613,9 @@ impl PaymentCardSbpRubCard {
         customer_user_id: impl Into<String>,
     ) -> Self {
         Self {
-            amount: amount,
+            amount,
             order_id: order_id.into(),
-            customer_ip: customer_ip,
+            customer_ip,
             customer_user_id: customer_user_id.into(),
             notification_endpoint_id: None,
             notification_endpoint_url: None,
@@ -2268,14 +2637,21 @@ impl PaymentCardSbpRubCard {
     /// Checks every documented limit; the error names each field at fault.
     pub fn validate(&self) -> Result<(), InvalidRequest> {
         let mut v = Validator::new();
-        v.amount("amount", &self.amount);
-        v.string("order_id", &self.order_id, Some(128u32));
-        v.string("customer_user_id", &self.customer_user_id, Some(100u32));
-        v.opt_string(
-            "notification_endpoint_url",
-            self.notification_endpoint_url.as_deref(),
-            Some(255u32),
-        );
+        {
+            let x = &self.amount;
+            v.amount("amount", x);
+        }
+        {
+            let x = &self.order_id;
+            v.string("order_id", x, Some(128u32));
+        }
+        {
+            let x = &self.customer_user_id;
+            v.string("customer_user_id", x, Some(100u32));
+        }
+        if let Some(x) = &self.notification_endpoint_url {
+            v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
+        }
         v.finish()
     }
     /// Reads the request from a JSON object as the provider does (amounts as
@@ -2284,12 +2660,28 @@ impl PaymentCardSbpRubCard {
     pub fn from_json(object: &Map<String, Value>) -> Result<Self, InvalidRequest> {
         let mut f = JsonFields::new(object);
         let amount = f.required("amount", read::amount);
+        if let Some(x) = &amount {
+            let v = f.validator();
+            v.amount("amount", x);
+        }
         let order_id = f.required("order_id", read::text);
+        if let Some(x) = &order_id {
+            let v = f.validator();
+            v.string("order_id", x, Some(128u32));
+        }
         let customer_ip = f.required("customer_ip", read::ip);
         let customer_user_id = f.required("customer_user_id", read::text);
+        if let Some(x) = &customer_user_id {
+            let v = f.validator();
+            v.string("customer_user_id", x, Some(100u32));
+        }
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
         let notification_endpoint_url = f
             .optional("notification_endpoint_url", read::text);
+        if let Some(x) = &notification_endpoint_url {
+            let v = f.validator();
+            v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
+        }
         let built = match (amount, order_id, customer_ip, customer_user_id) {
             (Some(amount), Some(order_id), Some(customer_ip), Some(customer_user_id)) => {
                 Some(Self {
@@ -2303,7 +2695,7 @@ impl PaymentCardSbpRubCard {
             }
             _ => None,
         };
-        f.finish(built, Self::validate)
+        f.finish(built)
     }
 }
 impl Serialize for PaymentCardSbpRubCard {
@@ -2366,9 +2758,9 @@ impl PaymentCardSberpayRubCard {
         customer_user_id: impl Into<String>,
     ) -> Self {
         Self {
-            amount: amount,
+            amount,
             order_id: order_id.into(),
-            customer_ip: customer_ip,
+            customer_ip,
             customer_user_id: customer_user_id.into(),
             notification_endpoint_id: None,
             notification_endpoint_url: None,
@@ -2390,14 +2782,21 @@ impl PaymentCardSberpayRubCard {
     /// Checks every documented limit; the error names each field at fault.
     pub fn validate(&self) -> Result<(), InvalidRequest> {
         let mut v = Validator::new();
-        v.amount("amount", &self.amount);
-        v.string("order_id", &self.order_id, Some(128u32));
-        v.string("customer_user_id", &self.customer_user_id, Some(100u32));
-        v.opt_string(
-            "notification_endpoint_url",
-            self.notification_endpoint_url.as_deref(),
-            Some(255u32),
-        );
+        {
+            let x = &self.amount;
+            v.amount("amount", x);
+        }
+        {
+            let x = &self.order_id;
+            v.string("order_id", x, Some(128u32));
+        }
+        {
+            let x = &self.customer_user_id;
+            v.string("customer_user_id", x, Some(100u32));
+        }
+        if let Some(x) = &self.notification_endpoint_url {
+            v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
+        }
         v.finish()
     }
     /// Reads the request from a JSON object as the provider does (amounts as
@@ -2406,12 +2805,28 @@ impl PaymentCardSberpayRubCard {
     pub fn from_json(object: &Map<String, Value>) -> Result<Self, InvalidRequest> {
         let mut f = JsonFields::new(object);
         let amount = f.required("amount", read::amount);
+        if let Some(x) = &amount {
+            let v = f.validator();
+            v.amount("amount", x);
+        }
         let order_id = f.required("order_id", read::text);
+        if let Some(x) = &order_id {
+            let v = f.validator();
+            v.string("order_id", x, Some(128u32));
+        }
         let customer_ip = f.required("customer_ip", read::ip);
         let customer_user_id = f.required("customer_user_id", read::text);
+        if let Some(x) = &customer_user_id {
+            let v = f.validator();
+            v.string("customer_user_id", x, Some(100u32));
+        }
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
         let notification_endpoint_url = f
             .optional("notification_endpoint_url", read::text);
+        if let Some(x) = &notification_endpoint_url {
+            let v = f.validator();
+            v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
+        }
         let built = match (amount, order_id, customer_ip, customer_user_id) {
             (Some(amount), Some(order_id), Some(customer_ip), Some(customer_user_id)) => {
                 Some(Self {
@@ -2425,7 +2840,7 @@ impl PaymentCardSberpayRubCard {
             }
             _ => None,
         };
-        f.finish(built, Self::validate)
+        f.finish(built)
     }
 }
 impl Serialize for PaymentCardSberpayRubCard {
@@ -2488,9 +2903,9 @@ impl VirtualAccountRubHpp {
         customer_user_id: impl Into<String>,
     ) -> Self {
         Self {
-            amount: amount,
+            amount,
             order_id: order_id.into(),
-            customer_ip: customer_ip,
+            customer_ip,
             customer_user_id: customer_user_id.into(),
             notification_endpoint_id: None,
             notification_endpoint_url: None,
@@ -2512,14 +2927,21 @@ impl VirtualAccountRubHpp {
     /// Checks every documented limit; the error names each field at fault.
     pub fn validate(&self) -> Result<(), InvalidRequest> {
         let mut v = Validator::new();
-        v.amount("amount", &self.amount);
-        v.string("order_id", &self.order_id, Some(128u32));
-        v.string("customer_user_id", &self.customer_user_id, Some(100u32));
-        v.opt_string(
-            "notification_endpoint_url",
-            self.notification_endpoint_url.as_deref(),
-            Some(255u32),
-        );
+        {
+            let x = &self.amount;
+            v.amount("amount", x);
+        }
+        {
+            let x = &self.order_id;
+            v.string("order_id", x, Some(128u32));
+        }
+        {
+            let x = &self.customer_user_id;
+            v.string("customer_user_id", x, Some(100u32));
+        }
+        if let Some(x) = &self.notification_endpoint_url {
+            v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
+        }
         v.finish()
     }
     /// Reads the request from a JSON object as the provider does (amounts as
@@ -2528,12 +2950,28 @@ impl VirtualAccountRubHpp {
     pub fn from_json(object: &Map<String, Value>) -> Result<Self, InvalidRequest> {
         let mut f = JsonFields::new(object);
         let amount = f.required("amount", read::amount);
+        if let Some(x) = &amount {
+            let v = f.validator();
+            v.amount("amount", x);
+        }
         let order_id = f.required("order_id", read::text);
+        if let Some(x) = &order_id {
+            let v = f.validator();
+            v.string("order_id", x, Some(128u32));
+        }
         let customer_ip = f.required("customer_ip", read::ip);
         let customer_user_id = f.required("customer_user_id", read::text);
+        if let Some(x) = &customer_user_id {
+            let v = f.validator();
+            v.string("customer_user_id", x, Some(100u32));
+        }
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
         let notification_endpoint_url = f
             .optional("notification_endpoint_url", read::text);
+        if let Some(x) = &notification_endpoint_url {
+            let v = f.validator();
+            v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
+        }
         let built = match (amount, order_id, customer_ip, customer_user_id) {
             (Some(amount), Some(order_id), Some(customer_ip), Some(customer_user_id)) => {
                 Some(Self {
@@ -2547,7 +2985,7 @@ impl VirtualAccountRubHpp {
             }
             _ => None,
         };
-        f.finish(built, Self::validate)
+        f.finish(built)
     }
 }
 impl Serialize for VirtualAccountRubHpp {
@@ -2610,9 +3048,9 @@ impl VirtualAccountRubCard {
         customer_user_id: impl Into<String>,
     ) -> Self {
         Self {
-            amount: amount,
+            amount,
             order_id: order_id.into(),
-            customer_ip: customer_ip,
+            customer_ip,
             customer_user_id: customer_user_id.into(),
             notification_endpoint_id: None,
             notification_endpoint_url: None,
@@ -2634,14 +3072,21 @@ impl VirtualAccountRubCard {
     /// Checks every documented limit; the error names each field at fault.
     pub fn validate(&self) -> Result<(), InvalidRequest> {
         let mut v = Validator::new();
-        v.amount("amount", &self.amount);
-        v.string("order_id", &self.order_id, Some(128u32));
-        v.string("customer_user_id", &self.customer_user_id, Some(100u32));
-        v.opt_string(
-            "notification_endpoint_url",
-            self.notification_endpoint_url.as_deref(),
-            Some(255u32),
-        );
+        {
+            let x = &self.amount;
+            v.amount("amount", x);
+        }
+        {
+            let x = &self.order_id;
+            v.string("order_id", x, Some(128u32));
+        }
+        {
+            let x = &self.customer_user_id;
+            v.string("customer_user_id", x, Some(100u32));
+        }
+        if let Some(x) = &self.notification_endpoint_url {
+            v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
+        }
         v.finish()
     }
     /// Reads the request from a JSON object as the provider does (amounts as
@@ -2650,12 +3095,28 @@ impl VirtualAccountRubCard {
     pub fn from_json(object: &Map<String, Value>) -> Result<Self, InvalidRequest> {
         let mut f = JsonFields::new(object);
         let amount = f.required("amount", read::amount);
+        if let Some(x) = &amount {
+            let v = f.validator();
+            v.amount("amount", x);
+        }
         let order_id = f.required("order_id", read::text);
+        if let Some(x) = &order_id {
+            let v = f.validator();
+            v.string("order_id", x, Some(128u32));
+        }
         let customer_ip = f.required("customer_ip", read::ip);
         let customer_user_id = f.required("customer_user_id", read::text);
+        if let Some(x) = &customer_user_id {
+            let v = f.validator();
+            v.string("customer_user_id", x, Some(100u32));
+        }
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
         let notification_endpoint_url = f
             .optional("notification_endpoint_url", read::text);
+        if let Some(x) = &notification_endpoint_url {
+            let v = f.validator();
+            v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
+        }
         let built = match (amount, order_id, customer_ip, customer_user_id) {
             (Some(amount), Some(order_id), Some(customer_ip), Some(customer_user_id)) => {
                 Some(Self {
@@ -2669,7 +3130,7 @@ impl VirtualAccountRubCard {
             }
             _ => None,
         };
-        f.finish(built, Self::validate)
+        f.finish(built)
     }
 }
 impl Serialize for VirtualAccountRubCard {
@@ -2732,7 +3193,7 @@ impl PaymentCardSbpRub {
         customer_code: impl Into<String>,
     ) -> Self {
         Self {
-            amount: amount,
+            amount,
             order_id: order_id.into(),
             number: number.into(),
             customer_code: customer_code.into(),
@@ -2756,15 +3217,25 @@ impl PaymentCardSbpRub {
     /// Checks every documented limit; the error names each field at fault.
     pub fn validate(&self) -> Result<(), InvalidRequest> {
         let mut v = Validator::new();
-        v.amount("amount", &self.amount);
-        v.string("order_id", &self.order_id, Some(128u32));
-        v.phone("number", &self.number);
-        v.string("customer_code", &self.customer_code, Some(100u32));
-        v.opt_string(
-            "notification_endpoint_url",
-            self.notification_endpoint_url.as_deref(),
-            Some(255u32),
-        );
+        {
+            let x = &self.amount;
+            v.amount("amount", x);
+        }
+        {
+            let x = &self.order_id;
+            v.string("order_id", x, Some(128u32));
+        }
+        {
+            let x = &self.number;
+            v.phone("number", x);
+        }
+        {
+            let x = &self.customer_code;
+            v.string("customer_code", x, Some(100u32));
+        }
+        if let Some(x) = &self.notification_endpoint_url {
+            v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
+        }
         v.finish()
     }
     /// Reads the request from a JSON object as the provider does (amounts as
@@ -2773,12 +3244,32 @@ impl PaymentCardSbpRub {
     pub fn from_json(object: &Map<String, Value>) -> Result<Self, InvalidRequest> {
         let mut f = JsonFields::new(object);
         let amount = f.required("amount", read::amount);
+        if let Some(x) = &amount {
+            let v = f.validator();
+            v.amount("amount", x);
+        }
         let order_id = f.required("order_id", read::text);
+        if let Some(x) = &order_id {
+            let v = f.validator();
+            v.string("order_id", x, Some(128u32));
+        }
         let number = f.required("number", read::text);
+        if let Some(x) = &number {
+            let v = f.validator();
+            v.phone("number", x);
+        }
         let customer_code = f.required("customer_code", read::text);
+        if let Some(x) = &customer_code {
+            let v = f.validator();
+            v.string("customer_code", x, Some(100u32));
+        }
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
         let notification_endpoint_url = f
             .optional("notification_endpoint_url", read::text);
+        if let Some(x) = &notification_endpoint_url {
+            let v = f.validator();
+            v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
+        }
         let built = match (amount, order_id, number, customer_code) {
             (Some(amount), Some(order_id), Some(number), Some(customer_code)) => {
                 Some(Self {
@@ -2792,7 +3283,7 @@ impl PaymentCardSbpRub {
             }
             _ => None,
         };
-        f.finish(built, Self::validate)
+        f.finish(built)
     }
 }
 impl Serialize for PaymentCardSbpRub {
@@ -2858,7 +3349,7 @@ impl VirtualAccountRub {
         bik_bank: impl Into<String>,
     ) -> Self {
         Self {
-            amount: amount,
+            amount,
             order_id: order_id.into(),
             number: number.into(),
             customer_code: customer_code.into(),
@@ -2883,17 +3374,30 @@ impl VirtualAccountRub {
     /// Checks every documented limit; the error names each field at fault.
     pub fn validate(&self) -> Result<(), InvalidRequest> {
         let mut v = Validator::new();
-        v.amount("amount", &self.amount);
-        v.string("order_id", &self.order_id, Some(128u32));
-        v.string("number", &self.number, Some(100u32));
-        v.string("customer_code", &self.customer_code, Some(100u32));
-        v.string("bik_bank", &self.bik_bank, Some(100u32));
-        v.bic("bik_bank", &self.bik_bank);
-        v.opt_string(
-            "notification_endpoint_url",
-            self.notification_endpoint_url.as_deref(),
-            Some(255u32),
-        );
+        {
+            let x = &self.amount;
+            v.amount("amount", x);
+        }
+        {
+            let x = &self.order_id;
+            v.string("order_id", x, Some(128u32));
+        }
+        {
+            let x = &self.number;
+            v.string("number", x, Some(100u32));
+        }
+        {
+            let x = &self.customer_code;
+            v.string("customer_code", x, Some(100u32));
+        }
+        {
+            let x = &self.bik_bank;
+            v.string("bik_bank", x, Some(100u32));
+            v.bic("bik_bank", x);
+        }
+        if let Some(x) = &self.notification_endpoint_url {
+            v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
+        }
         v.finish()
     }
     /// Reads the request from a JSON object as the provider does (amounts as
@@ -2902,13 +3406,38 @@ impl VirtualAccountRub {
     pub fn from_json(object: &Map<String, Value>) -> Result<Self, InvalidRequest> {
         let mut f = JsonFields::new(object);
         let amount = f.required("amount", read::amount);
+        if let Some(x) = &amount {
+            let v = f.validator();
+            v.amount("amount", x);
+        }
         let order_id = f.required("order_id", read::text);
+        if let Some(x) = &order_id {
+            let v = f.validator();
+            v.string("order_id", x, Some(128u32));
+        }
         let number = f.required("number", read::text);
+        if let Some(x) = &number {
+            let v = f.validator();
+            v.string("number", x, Some(100u32));
+        }
         let customer_code = f.required("customer_code", read::text);
+        if let Some(x) = &customer_code {
+            let v = f.validator();
+            v.string("customer_code", x, Some(100u32));
+        }
         let bik_bank = f.required("bik_bank", read::text);
+        if let Some(x) = &bik_bank {
+            let v = f.validator();
+            v.string("bik_bank", x, Some(100u32));
+            v.bic("bik_bank", x);
+        }
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
         let notification_endpoint_url = f
             .optional("notification_endpoint_url", read::text);
+        if let Some(x) = &notification_endpoint_url {
+            let v = f.validator();
+            v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
+        }
         let built = match (amount, order_id, number, customer_code, bik_bank) {
             (
                 Some(amount),
@@ -2929,7 +3458,7 @@ impl VirtualAccountRub {
             }
             _ => None,
         };
-        f.finish(built, Self::validate)
+        f.finish(built)
     }
 }
 impl Serialize for VirtualAccountRub {
@@ -3001,10 +3530,10 @@ impl PaymentCardBdtHpp {
         customer_code: crate::banks::PaymentCardBdtHppBank,
     ) -> Self {
         Self {
-            amount: amount,
+            amount,
             order_id: order_id.into(),
-            customer_ip: customer_ip,
-            customer_code: customer_code,
+            customer_ip,
+            customer_code,
             success_redirect_id: None,
             fail_redirect_id: None,
             notification_endpoint_id: None,
@@ -3052,23 +3581,23 @@ impl PaymentCardBdtHpp {
     /// Checks every documented limit; the error names each field at fault.
     pub fn validate(&self) -> Result<(), InvalidRequest> {
         let mut v = Validator::new();
-        v.amount("amount", &self.amount);
-        v.string("order_id", &self.order_id, Some(128u32));
-        v.opt_string(
-            "success_redirect_url",
-            self.success_redirect_url.as_deref(),
-            Some(255u32),
-        );
-        v.opt_string(
-            "fail_redirect_url",
-            self.fail_redirect_url.as_deref(),
-            Some(255u32),
-        );
-        v.opt_string(
-            "notification_endpoint_url",
-            self.notification_endpoint_url.as_deref(),
-            Some(255u32),
-        );
+        {
+            let x = &self.amount;
+            v.amount("amount", x);
+        }
+        {
+            let x = &self.order_id;
+            v.string("order_id", x, Some(128u32));
+        }
+        if let Some(x) = &self.success_redirect_url {
+            v.opt_string("success_redirect_url", Some(x), Some(255u32));
+        }
+        if let Some(x) = &self.fail_redirect_url {
+            v.opt_string("fail_redirect_url", Some(x), Some(255u32));
+        }
+        if let Some(x) = &self.notification_endpoint_url {
+            v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
+        }
         v.finish()
     }
     /// Reads the request from a JSON object as the provider does (amounts as
@@ -3077,7 +3606,15 @@ impl PaymentCardBdtHpp {
     pub fn from_json(object: &Map<String, Value>) -> Result<Self, InvalidRequest> {
         let mut f = JsonFields::new(object);
         let amount = f.required("amount", read::amount);
+        if let Some(x) = &amount {
+            let v = f.validator();
+            v.amount("amount", x);
+        }
         let order_id = f.required("order_id", read::text);
+        if let Some(x) = &order_id {
+            let v = f.validator();
+            v.string("order_id", x, Some(128u32));
+        }
         let customer_ip = f.required("customer_ip", read::ip);
         let customer_code = f
             .required(
@@ -3088,9 +3625,21 @@ impl PaymentCardBdtHpp {
         let fail_redirect_id = f.optional("fail_redirect_id", read::int);
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
         let success_redirect_url = f.optional("success_redirect_url", read::text);
+        if let Some(x) = &success_redirect_url {
+            let v = f.validator();
+            v.opt_string("success_redirect_url", Some(x), Some(255u32));
+        }
         let fail_redirect_url = f.optional("fail_redirect_url", read::text);
+        if let Some(x) = &fail_redirect_url {
+            let v = f.validator();
+            v.opt_string("fail_redirect_url", Some(x), Some(255u32));
+        }
         let notification_endpoint_url = f
             .optional("notification_endpoint_url", read::text);
+        if let Some(x) = &notification_endpoint_url {
+            let v = f.validator();
+            v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
+        }
         let built = match (amount, order_id, customer_ip, customer_code) {
             (Some(amount), Some(order_id), Some(customer_ip), Some(customer_code)) => {
                 Some(Self {
@@ -3108,7 +3657,7 @@ impl PaymentCardBdtHpp {
             }
             _ => None,
         };
-        f.finish(built, Self::validate)
+        f.finish(built)
     }
 }
 impl Serialize for PaymentCardBdtHpp {
