@@ -50,6 +50,31 @@ impl Flow {
     }
 }
 
+/// Which of the merchant's certificates signs a request (provider-pages-notes.md:
+/// payments and payouts have separate archives).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Certificate {
+    /// "API certificate for payments": `v1/payment*`.
+    Payment,
+    /// The payout certificate: `v1/payout*`, `v1/account/*`.
+    Payout,
+}
+
+/// An endpoint of the API (see [`crate::endpoints`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Endpoint {
+    /// The operation, e.g. `create_payment`.
+    pub name: &'static str,
+    /// HTTP method.
+    pub method: &'static str,
+    /// Path under the base URL, e.g. `v1/payment`.
+    pub path: &'static str,
+    /// The certificate that signs it.
+    pub certificate: Certificate,
+}
+
 /// One service code.
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]

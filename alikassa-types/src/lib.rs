@@ -32,7 +32,7 @@ pub mod php_json;
 pub mod validate;
 
 pub use amount::{Amount, AmountError};
-pub use generated::{banks, records, requests, status::PaymentStatus};
+pub use generated::{banks, endpoints, records, requests, status::PaymentStatus};
 pub use generated::records::*;
 pub use generated::requests::{PaymentRequest, PayoutRequest, StatusQuery};
 pub use validate::{FieldError, InvalidRequest};

@@ -12,6 +12,7 @@
 
 mod banks;
 mod catalogue;
+mod endpoints;
 mod names;
 mod records;
 mod requests;
@@ -59,6 +60,7 @@ pub fn generate(spec: &Spec) -> Result<Vec<GeneratedFile>, CodegenError> {
         rust("requests.rs", requests::generate(spec)?)?,
         rust("records.rs", records::generate(spec)?)?,
         rust("catalogue.rs", catalogue::rust(spec))?,
+        rust("endpoints.rs", endpoints::generate(spec))?,
         GeneratedFile { path: format!("{GENERATED_DIR}/catalogue.json"), contents: catalogue::json(spec) },
         GeneratedFile { path: "docs/services.md".into(), contents: services_md::generate(spec) },
     ])
@@ -74,6 +76,7 @@ fn mod_rs() -> TokenStream {
         //! Code generated from `spec/`. See ARCHITECTURE.md.
         pub mod banks;
         pub mod catalogue;
+        pub mod endpoints;
         pub mod records;
         pub mod requests;
         pub mod status;

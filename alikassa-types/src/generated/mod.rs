@@ -4,6 +4,7 @@
 //! Code generated from `spec/`. See ARCHITECTURE.md.
 pub mod banks;
 pub mod catalogue;
+pub mod endpoints;
 pub mod records;
 pub mod requests;
 pub mod status;
