@@ -7,7 +7,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use alikassa_types::catalogue::{Certificate, Endpoint};
-use alikassa_types::{endpoints, AccountBalance, PaymentCreated, PaymentDetails, PaymentRequest, PayoutCreated, PayoutDetails, PayoutRequest, StatusQuery};
+use alikassa_types::{
+    endpoints, AccountBalance, PaymentCreated, PaymentDetails, PaymentRequest, PayoutCreated,
+    PayoutDetails, PayoutRequest, StatusQuery,
+};
 use bytes::Bytes;
 use hyper::header::{HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
@@ -133,18 +136,26 @@ impl Client {
     /// Creates a payment (`v1/payment`). On an error whose
     /// [`outcome_unknown`](Error::outcome_unknown) is true, call
     /// [`reconcile_payment`](Self::reconcile_payment) before creating again.
-    pub async fn create_payment(&self, request: impl Into<PaymentRequest>) -> Result<PaymentCreated, Error> {
+    pub async fn create_payment(
+        &self,
+        request: impl Into<PaymentRequest>,
+    ) -> Result<PaymentCreated, Error> {
         let request = request.into();
         let prepared = self.prepare_payment(&request)?;
-        self.send(prepared, request.service(), request.order_id()).await
+        self.send(prepared, request.service(), request.order_id())
+            .await
     }
 
     /// Creates a payout (`v1/payout`), signed with the payout key (or the payment
     /// key when no payout key was given).
-    pub async fn create_payout(&self, request: impl Into<PayoutRequest>) -> Result<PayoutCreated, Error> {
+    pub async fn create_payout(
+        &self,
+        request: impl Into<PayoutRequest>,
+    ) -> Result<PayoutCreated, Error> {
         let request = request.into();
         let prepared = self.prepare_payout(&request)?;
-        self.send(prepared, request.service(), request.order_id()).await
+        self.send(prepared, request.service(), request.order_id())
+            .await
     }
 
     /// The status of a payment (`v1/payment/status`), by `order_id` or `id`.
@@ -168,8 +179,14 @@ impl Client {
 
     /// After an outcome-unknown [`create_payment`](Self::create_payment): asks the
     /// status endpoint, the authority, whether `order_id` exists.
-    pub async fn reconcile_payment(&self, order_id: &str) -> Result<Reconciled<PaymentDetails>, Error> {
-        match self.payment_status(StatusQuery::OrderId(order_id.to_string())).await {
+    pub async fn reconcile_payment(
+        &self,
+        order_id: &str,
+    ) -> Result<Reconciled<PaymentDetails>, Error> {
+        match self
+            .payment_status(StatusQuery::OrderId(order_id.to_string()))
+            .await
+        {
             Ok(d) => Ok(Reconciled::Found(d)),
             Err(Error::NotFound { .. }) => Ok(Reconciled::NotCreated),
             Err(e) => Err(e),
@@ -177,8 +194,14 @@ impl Client {
     }
 
     /// The payout counterpart of [`reconcile_payment`](Self::reconcile_payment).
-    pub async fn reconcile_payout(&self, order_id: &str) -> Result<Reconciled<PayoutDetails>, Error> {
-        match self.payout_status(StatusQuery::OrderId(order_id.to_string())).await {
+    pub async fn reconcile_payout(
+        &self,
+        order_id: &str,
+    ) -> Result<Reconciled<PayoutDetails>, Error> {
+        match self
+            .payout_status(StatusQuery::OrderId(order_id.to_string()))
+            .await
+        {
             Ok(d) => Ok(Reconciled::Found(d)),
             Err(Error::NotFound { .. }) => Ok(Reconciled::NotCreated),
             Err(e) => Err(e),
@@ -188,38 +211,62 @@ impl Client {
     /// Validates, encodes and signs a payment without sending it.
     pub fn prepare_payment(&self, request: &PaymentRequest) -> Result<PreparedRequest, Error> {
         request.validate()?;
-        let body = request.to_body().map_err(|e| Error::Config(format!("cannot encode the request: {e}")))?;
+        let body = request
+            .to_body()
+            .map_err(|e| Error::Config(format!("cannot encode the request: {e}")))?;
         self.prepare(endpoints::CREATE_PAYMENT, body)
     }
 
     /// Validates, encodes and signs a payout without sending it.
     pub fn prepare_payout(&self, request: &PayoutRequest) -> Result<PreparedRequest, Error> {
         request.validate()?;
-        let body = request.to_body().map_err(|e| Error::Config(format!("cannot encode the request: {e}")))?;
+        let body = request
+            .to_body()
+            .map_err(|e| Error::Config(format!("cannot encode the request: {e}")))?;
         self.prepare(endpoints::CREATE_PAYOUT, body)
     }
 
-    fn prepare_status(&self, endpoint: Endpoint, query: &StatusQuery) -> Result<PreparedRequest, Error> {
+    fn prepare_status(
+        &self,
+        endpoint: Endpoint,
+        query: &StatusQuery,
+    ) -> Result<PreparedRequest, Error> {
         query.validate()?;
-        let body = query.to_body().map_err(|e| Error::Config(format!("cannot encode the request: {e}")))?;
+        let body = query
+            .to_body()
+            .map_err(|e| Error::Config(format!("cannot encode the request: {e}")))?;
         self.prepare(endpoint, body)
     }
 
     fn signer(&self, certificate: Certificate) -> &Arc<dyn Signer> {
         match certificate {
-            Certificate::Payout => self.inner.payout_signer.as_ref().unwrap_or(&self.inner.payment_signer),
+            Certificate::Payout => self
+                .inner
+                .payout_signer
+                .as_ref()
+                .unwrap_or(&self.inner.payment_signer),
             _ => &self.inner.payment_signer,
         }
     }
 
     fn prepare(&self, endpoint: Endpoint, body: Vec<u8>) -> Result<PreparedRequest, Error> {
         let signature = self.signer(endpoint.certificate).sign(&body)?;
-        let mut sign = HeaderValue::from_str(&sign_header(&signature)).map_err(|_| Error::Config("the signature is not a valid header".into()))?;
+        let mut sign = HeaderValue::from_str(&sign_header(&signature))
+            .map_err(|_| Error::Config("the signature is not a valid header".into()))?;
         sign.set_sensitive(true);
-        Ok(PreparedRequest { endpoint, body: Bytes::from(body), sign })
+        Ok(PreparedRequest {
+            endpoint,
+            body: Bytes::from(body),
+            sign,
+        })
     }
 
-    async fn send<T: DeserializeOwned>(&self, prepared: PreparedRequest, service: &str, order_id: &str) -> Result<T, Error> {
+    async fn send<T: DeserializeOwned>(
+        &self,
+        prepared: PreparedRequest,
+        service: &str,
+        order_id: &str,
+    ) -> Result<T, Error> {
         let span = tracing::info_span!(
             "alikassa.request",
             operation = prepared.endpoint.name,
@@ -231,13 +278,22 @@ impl Client {
         let _guard = span.enter();
         let uri = self.inner.base.join(prepared.endpoint.path)?;
         let headers = [
-            (HeaderName::from_static("account"), self.inner.account.clone()),
+            (
+                HeaderName::from_static("account"),
+                self.inner.account.clone(),
+            ),
             (HeaderName::from_static("sign"), prepared.sign),
         ];
         let started = Instant::now();
-        let result = self.inner.transport.post(uri, &headers, prepared.body).await;
+        let result = self
+            .inner
+            .transport
+            .post(uri, &headers, prepared.body)
+            .await;
         span.record("latency_ms", started.elapsed().as_millis() as u64);
-        let (status, body) = result.inspect_err(|e| tracing::warn!(error = %e, outcome_unknown = e.outcome_unknown(), "request failed"))?;
+        let (status, body) = result.inspect_err(
+            |e| tracing::warn!(error = %e, outcome_unknown = e.outcome_unknown(), "request failed"),
+        )?;
         span.record("http.status", status);
         decode(status, &body).inspect_err(|e| tracing::warn!(error = %e, outcome_unknown = e.outcome_unknown(), "request refused"))
     }
@@ -305,14 +361,18 @@ impl ClientBuilder {
     /// `ALIKASSA_PAYOUT_CERT_DIR` and `ALIKASSA_BASE_URL`; later calls override them.
     pub fn from_env() -> Self {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
-        let mut b = ClientBuilder::default();
-        b.account = var(ENV_ACCOUNT);
-        b.payment = Some(KeySource::Dir(var(ENV_CERT_DIR).unwrap_or_else(|| DEFAULT_CERT_DIR.into()).into()));
-        b.payout = var(ENV_PAYOUT_CERT_DIR).map(|d| KeySource::Dir(d.into()));
-        if let Some(url) = var(ENV_BASE_URL) {
-            b.base_url = url;
+        let defaults = ClientBuilder::default();
+        ClientBuilder {
+            account: var(ENV_ACCOUNT),
+            payment: Some(KeySource::Dir(
+                var(ENV_CERT_DIR)
+                    .unwrap_or_else(|| DEFAULT_CERT_DIR.into())
+                    .into(),
+            )),
+            payout: var(ENV_PAYOUT_CERT_DIR).map(|d| KeySource::Dir(d.into())),
+            base_url: var(ENV_BASE_URL).unwrap_or(defaults.base_url.clone()),
+            ..defaults
         }
-        b
     }
 
     /// The account UUID (the `Account` header).
@@ -384,32 +444,62 @@ impl ClientBuilder {
     /// Loads the keys and builds the client. Must run inside a Tokio runtime only
     /// when requests are sent, not here.
     pub fn build(self) -> Result<Client, Error> {
-        let account = self.account.ok_or_else(|| Error::Config(format!("no account UUID: call .account(..) or set {ENV_ACCOUNT}")))?;
+        let account = self.account.ok_or_else(|| {
+            Error::Config(format!(
+                "no account UUID: call .account(..) or set {ENV_ACCOUNT}"
+            ))
+        })?;
         if !is_uuid(&account) {
-            return Err(Error::Config(format!("the account `{}` is not a UUID (8-4-4-4-12 hex digits)", account.chars().take(60).collect::<String>())));
+            return Err(Error::Config(format!(
+                "the account `{}` is not a UUID (8-4-4-4-12 hex digits)",
+                account.chars().take(60).collect::<String>()
+            )));
         }
-        let account = HeaderValue::from_str(&account).map_err(|_| Error::Config("the account is not a valid header value".into()))?;
+        let account = HeaderValue::from_str(&account)
+            .map_err(|_| Error::Config("the account is not a valid header value".into()))?;
         let base = BaseUrl::parse(&self.base_url)?;
         let digest = self.digest;
         let load = |source: KeySource| -> Result<Arc<dyn Signer>, Error> {
             Ok(match source {
-                KeySource::Dir(dir) => Arc::new(RsaSigner::new(PrivateKey::from_dir(&dir)?, digest)),
+                KeySource::Dir(dir) => {
+                    Arc::new(RsaSigner::new(PrivateKey::from_dir(&dir)?, digest))
+                }
                 KeySource::Key(key) => Arc::new(RsaSigner::new(key, digest)),
                 KeySource::Signer(s) => s,
             })
         };
-        let payment = self.payment.ok_or_else(|| Error::Config(format!("no payment key: call .cert_dir(..) or set {ENV_CERT_DIR}")))?;
+        let payment = self.payment.ok_or_else(|| {
+            Error::Config(format!(
+                "no payment key: call .cert_dir(..) or set {ENV_CERT_DIR}"
+            ))
+        })?;
         let payment_signer = load(payment)?;
         let payout_signer = self.payout.map(load).transpose()?;
-        let transport = Transport::new(self.roots, self.timeout, self.connect_timeout, &self.user_agent)?;
-        Ok(Client { inner: Arc::new(Inner { account, base, transport, payment_signer, payout_signer }) })
+        let transport = Transport::new(
+            self.roots,
+            self.timeout,
+            self.connect_timeout,
+            &self.user_agent,
+        )?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                account,
+                base,
+                transport,
+                payment_signer,
+                payout_signer,
+            }),
+        })
     }
 }
 
 fn is_uuid(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     parts.len() == 5
-        && parts.iter().zip([8, 4, 4, 4, 12]).all(|(p, n)| p.len() == n && p.bytes().all(|b| b.is_ascii_hexdigit()))
+        && parts
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(p, n)| p.len() == n && p.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]

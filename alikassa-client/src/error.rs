@@ -94,7 +94,9 @@ impl Error {
             Error::Transport { sent, .. } => *sent,
             // A 2xx we could not read may be a created payment; a 5xx page may come
             // from a proxy after the provider acted.
-            Error::UnexpectedResponse { status, .. } => *status >= 500 || (200..300).contains(status),
+            Error::UnexpectedResponse { status, .. } => {
+                *status >= 500 || (200..300).contains(status)
+            }
             _ => false,
         }
     }
@@ -117,7 +119,9 @@ impl Error {
         match self {
             Error::Validation { .. } => Some(400),
             Error::NotFound { .. } => Some(404),
-            Error::Rejected { status, .. } | Error::Server { status, .. } | Error::UnexpectedResponse { status, .. } => Some(*status),
+            Error::Rejected { status, .. }
+            | Error::Server { status, .. }
+            | Error::UnexpectedResponse { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -135,18 +139,35 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Error::NotFound { message } => write!(f, "not found (404): {message}"),
-            Error::Rejected { status, message } => write!(f, "the provider refused the request ({status}): {message}"),
-            Error::Server { status, message } => write!(f, "provider error ({status}): {message}; the outcome is unknown"),
-            Error::UnexpectedResponse { status, problem, excerpt } => {
+            Error::Rejected { status, message } => {
+                write!(f, "the provider refused the request ({status}): {message}")
+            }
+            Error::Server { status, message } => write!(
+                f,
+                "provider error ({status}): {message}; the outcome is unknown"
+            ),
+            Error::UnexpectedResponse {
+                status,
+                problem,
+                excerpt,
+            } => {
                 write!(f, "unexpected answer (HTTP {status}): {problem}")?;
                 if !excerpt.is_empty() {
                     write!(f, "; body starts: {excerpt}")?;
                 }
                 Ok(())
             }
-            Error::Transport { sent: false, message } => write!(f, "could not connect: {message} (nothing was sent)"),
-            Error::Transport { sent: true, message } => write!(f, "connection failed: {message}; the outcome is unknown"),
-            Error::Timeout { after } => write!(f, "no answer within {after:?}; the outcome is unknown"),
+            Error::Transport {
+                sent: false,
+                message,
+            } => write!(f, "could not connect: {message} (nothing was sent)"),
+            Error::Transport {
+                sent: true,
+                message,
+            } => write!(f, "connection failed: {message}; the outcome is unknown"),
+            Error::Timeout { after } => {
+                write!(f, "no answer within {after:?}; the outcome is unknown")
+            }
             Error::Credentials(e) => write!(f, "credentials: {e}"),
             Error::Signing(e) => write!(f, "signing: {e}"),
             Error::Config(m) => write!(f, "configuration: {m}"),

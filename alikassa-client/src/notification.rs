@@ -42,9 +42,13 @@ impl fmt::Display for NotificationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             NotificationError::Unsigned => f.write_str("the notification has no `sign`"),
-            NotificationError::BadSignature => f.write_str("the notification's `sign` does not verify: forged or altered"),
+            NotificationError::BadSignature => {
+                f.write_str("the notification's `sign` does not verify: forged or altered")
+            }
             NotificationError::Malformed(m) => write!(f, "the notification cannot be read: {m}"),
-            NotificationError::Invalid(m) => write!(f, "the notification is signed but invalid: {m}"),
+            NotificationError::Invalid(m) => {
+                write!(f, "the notification is signed but invalid: {m}")
+            }
         }
     }
 }
@@ -79,7 +83,10 @@ pub struct NotificationVerifier {
 impl NotificationVerifier {
     /// A verifier for this key, accepting SHA1 signatures (the provider's PHP sample).
     pub fn new(key: PublicKey) -> Self {
-        NotificationVerifier { key, digests: vec![Digest::Sha1] }
+        NotificationVerifier {
+            key,
+            digests: vec![Digest::Sha1],
+        }
     }
 
     /// A verifier from the notification archive's `public.pem`.
@@ -100,22 +107,46 @@ impl NotificationVerifier {
 
     /// Verifies a notification sent as a JSON object body.
     pub fn verify_json(&self, body: &[u8]) -> Result<VerifiedNotification, NotificationError> {
-        let object: Map<String, Value> = serde_json::from_slice(body).map_err(|e| NotificationError::Malformed(format!("not a JSON object: {e}")))?;
-        self.verify_params(object.iter().map(|(k, v)| (k.clone(), as_param(v))).collect())
+        let object: Map<String, Value> = serde_json::from_slice(body)
+            .map_err(|e| NotificationError::Malformed(format!("not a JSON object: {e}")))?;
+        self.verify_params(
+            object
+                .iter()
+                .map(|(k, v)| (k.clone(), as_param(v)))
+                .collect(),
+        )
     }
 
     /// Verifies parameters in the order received.
-    pub fn verify_params(&self, params: Vec<(String, String)>) -> Result<VerifiedNotification, NotificationError> {
-        let sign = params.iter().find(|(k, _)| k == SIGN).map(|(_, v)| v.clone()).filter(|s| !s.is_empty()).ok_or(NotificationError::Unsigned)?;
+    pub fn verify_params(
+        &self,
+        params: Vec<(String, String)>,
+    ) -> Result<VerifiedNotification, NotificationError> {
+        let sign = params
+            .iter()
+            .find(|(k, _)| k == SIGN)
+            .map(|(_, v)| v.clone())
+            .filter(|s| !s.is_empty())
+            .ok_or(NotificationError::Unsigned)?;
         let rest: Vec<(String, String)> = params.into_iter().filter(|(k, _)| k != SIGN).collect();
-        let message = signed_bytes(rest.iter().map(|(k, v)| (k.as_str(), v.as_str()))).map_err(|e| NotificationError::Malformed(e.to_string()))?;
-        if !self.digests.iter().any(|d| self.key.verify(*d, &message, &sign).is_ok()) {
+        let message = signed_bytes(rest.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .map_err(|e| NotificationError::Malformed(e.to_string()))?;
+        if !self
+            .digests
+            .iter()
+            .any(|d| self.key.verify(*d, &message, &sign).is_ok())
+        {
             return Err(NotificationError::BadSignature);
         }
-        let mut object: Map<String, Value> = serde_json::from_slice(&message).map_err(|e| NotificationError::Malformed(e.to_string()))?;
+        let mut object: Map<String, Value> = serde_json::from_slice(&message)
+            .map_err(|e| NotificationError::Malformed(e.to_string()))?;
         object.insert(SIGN.into(), Value::String(sign));
-        let notification: Notification = serde_json::from_value(Value::Object(object)).map_err(|e| NotificationError::Invalid(e.to_string()))?;
-        Ok(VerifiedNotification { notification, params: rest })
+        let notification: Notification = serde_json::from_value(Value::Object(object))
+            .map_err(|e| NotificationError::Invalid(e.to_string()))?;
+        Ok(VerifiedNotification {
+            notification,
+            params: rest,
+        })
     }
 }
 
@@ -140,9 +171,15 @@ fn percent_decode(s: &str) -> Result<String, NotificationError> {
         match bytes[i] {
             b'+' => out.push(b' '),
             b'%' => {
-                let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+                let hex = bytes
+                    .get(i + 1..i + 3)
+                    .and_then(|h| std::str::from_utf8(h).ok())
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
                 let Some(b) = hex else {
-                    return Err(NotificationError::Malformed(format!("bad percent-escape in `{}`", s.chars().take(40).collect::<String>())));
+                    return Err(NotificationError::Malformed(format!(
+                        "bad percent-escape in `{}`",
+                        s.chars().take(40).collect::<String>()
+                    )));
                 };
                 out.push(b);
                 i += 2;
@@ -151,7 +188,8 @@ fn percent_decode(s: &str) -> Result<String, NotificationError> {
         }
         i += 1;
     }
-    String::from_utf8(out).map_err(|_| NotificationError::Malformed("a parameter is not UTF-8".into()))
+    String::from_utf8(out)
+        .map_err(|_| NotificationError::Malformed("a parameter is not UTF-8".into()))
 }
 
 /// What the status endpoint says about a notified payment or payout.
@@ -159,9 +197,9 @@ fn percent_decode(s: &str) -> Result<String, NotificationError> {
 #[non_exhaustive]
 pub enum Confirmation {
     /// The payment's authoritative state.
-    Payment(PaymentDetails),
+    Payment(Box<PaymentDetails>),
     /// The payout's authoritative state.
-    Payout(PayoutDetails),
+    Payout(Box<PayoutDetails>),
 }
 
 impl Confirmation {
@@ -178,12 +216,19 @@ impl Client {
     /// Asks the status endpoint about a verified notification's payment or payout
     /// (by its `id`). Act on the returned state, not on the notification; compare
     /// [`Confirmation::status`] with the notified one to spot a stale notification.
-    pub async fn confirm_notification(&self, n: &VerifiedNotification) -> Result<Confirmation, Error> {
+    pub async fn confirm_notification(
+        &self,
+        n: &VerifiedNotification,
+    ) -> Result<Confirmation, Error> {
         let query = StatusQuery::Id(n.notification.id.to_string());
         if n.is_payout() {
-            self.payout_status(query).await.map(Confirmation::Payout)
+            self.payout_status(query)
+                .await
+                .map(|d| Confirmation::Payout(Box::new(d)))
         } else {
-            self.payment_status(query).await.map(Confirmation::Payment)
+            self.payment_status(query)
+                .await
+                .map(|d| Confirmation::Payment(Box::new(d)))
         }
     }
 }
@@ -195,7 +240,15 @@ mod tests {
     #[test]
     fn query_strings() {
         let p = parse_query("type=payment&desc=Order+%231%2F2&empty=&flag").unwrap();
-        assert_eq!(p, [("type".into(), "payment".into()), ("desc".into(), "Order #1/2".into()), ("empty".into(), "".into()), ("flag".into(), "".into())]);
+        assert_eq!(
+            p,
+            [
+                ("type".into(), "payment".into()),
+                ("desc".into(), "Order #1/2".into()),
+                ("empty".into(), "".into()),
+                ("flag".into(), "".into())
+            ]
+        );
         assert!(parse_query("a=%zz").is_err());
         assert!(parse_query("a=%e").is_err());
         assert!(parse_query("a=%ff").is_err());

@@ -55,9 +55,20 @@ impl fmt::Display for Digest {
 }
 
 /// A digest name other than `sha1` / `sha256`.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("unknown digest `{0}`: expected `sha1` or `sha256`")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseDigestError(String);
+
+impl fmt::Display for ParseDigestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unknown digest `{}`: expected `sha1` or `sha256`",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for ParseDigestError {}
 
 impl FromStr for Digest {
     type Err = ParseDigestError;
@@ -73,12 +84,27 @@ impl FromStr for Digest {
 }
 
 /// A signing backend failed.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum SignError {
     /// The backend (RSA implementation, HSM, ...) reported an error.
-    #[error("signing failed: {0}")]
     Backend(Box<dyn std::error::Error + Send + Sync + 'static>),
+}
+
+impl fmt::Display for SignError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Backend(e) => write!(f, "signing failed: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for SignError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Backend(e) => Some(e.as_ref()),
+        }
+    }
 }
 
 impl SignError {
@@ -89,16 +115,25 @@ impl SignError {
 }
 
 /// A `Sign` value did not verify. Never contains the signature itself.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SignatureError {
     /// The value is not base64.
-    #[error("the signature is not valid base64")]
     NotBase64,
     /// The signature does not match the message under this public key and digest.
-    #[error("the signature does not match the message, public key and digest")]
     Mismatch,
 }
+
+impl fmt::Display for SignatureError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::NotBase64 => "the signature is not valid base64",
+            Self::Mismatch => "the signature does not match the message, public key and digest",
+        })
+    }
+}
+
+impl std::error::Error for SignatureError {}
 
 /// Produces the RSA PKCS#1 v1.5 signature of a request body.
 ///

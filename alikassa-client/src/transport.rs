@@ -37,8 +37,12 @@ pub(crate) struct BaseUrl(String);
 impl BaseUrl {
     pub(crate) fn parse(url: &str) -> Result<Self, Error> {
         let trimmed = url.trim().trim_end_matches('/');
-        let uri: Uri = trimmed.parse().map_err(|e| Error::Config(format!("base URL `{trimmed}` is not a URL: {e}")))?;
-        let host = uri.host().ok_or_else(|| Error::Config(format!("base URL `{trimmed}` has no host")))?;
+        let uri: Uri = trimmed
+            .parse()
+            .map_err(|e| Error::Config(format!("base URL `{trimmed}` is not a URL: {e}")))?;
+        let host = uri
+            .host()
+            .ok_or_else(|| Error::Config(format!("base URL `{trimmed}` has no host")))?;
         match uri.scheme_str() {
             Some("https") => {}
             Some("http") if is_loopback(host) => {}
@@ -50,7 +54,9 @@ impl BaseUrl {
             _ => return Err(Error::Config(format!("base URL `{trimmed}` must start with https://"))),
         }
         if uri.query().is_some() {
-            return Err(Error::Config(format!("base URL `{trimmed}` must not have a query")));
+            return Err(Error::Config(format!(
+                "base URL `{trimmed}` must not have a query"
+            )));
         }
         Ok(BaseUrl(trimmed.to_string()))
     }
@@ -69,7 +75,10 @@ impl BaseUrl {
 
 fn is_loopback(host: &str) -> bool {
     let h = host.trim_start_matches('[').trim_end_matches(']');
-    h.eq_ignore_ascii_case("localhost") || h.parse::<IpAddr>().map(|ip| ip.is_loopback()).unwrap_or(false)
+    h.eq_ignore_ascii_case("localhost")
+        || h.parse::<IpAddr>()
+            .map(|ip| ip.is_loopback())
+            .unwrap_or(false)
 }
 
 /// The pooled HTTP client: built once per `Client`, its connections reused.
@@ -82,12 +91,20 @@ pub(crate) struct Transport {
 
 impl std::fmt::Debug for Transport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Transport").field("timeout", &self.timeout).field("user_agent", &self.user_agent).finish_non_exhaustive()
+        f.debug_struct("Transport")
+            .field("timeout", &self.timeout)
+            .field("user_agent", &self.user_agent)
+            .finish_non_exhaustive()
     }
 }
 
 impl Transport {
-    pub(crate) fn new(roots: Roots, timeout: Duration, connect_timeout: Duration, user_agent: &str) -> Result<Self, Error> {
+    pub(crate) fn new(
+        roots: Roots,
+        timeout: Duration,
+        connect_timeout: Duration,
+        user_agent: &str,
+    ) -> Result<Self, Error> {
         let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
         let builder = hyper_rustls::HttpsConnectorBuilder::new();
         let builder = match roots {
@@ -98,22 +115,45 @@ impl Transport {
             #[cfg(feature = "native-roots")]
             Roots::Native => builder
                 .with_provider_and_native_roots(provider)
-                .map_err(|e| Error::Config(format!("cannot load the system's root certificates: {e}")))?,
+                .map_err(|e| {
+                    Error::Config(format!("cannot load the system's root certificates: {e}"))
+                })?,
             #[allow(unreachable_patterns)]
-            other => return Err(Error::Config(format!("root store {other:?} needs its cargo feature enabled"))),
+            other => {
+                return Err(Error::Config(format!(
+                    "root store {other:?} needs its cargo feature enabled"
+                )))
+            }
         };
         let mut http = HttpConnector::new();
         http.enforce_http(false);
         http.set_connect_timeout(Some(connect_timeout));
         http.set_nodelay(true);
-        let connector = builder.https_or_http().enable_http1().enable_http2().wrap_connector(http);
-        let http = HyperClient::builder(TokioExecutor::new()).pool_idle_timeout(Duration::from_secs(60)).build(connector);
-        let user_agent = HeaderValue::from_str(user_agent).map_err(|_| Error::Config("the user agent has characters a header cannot carry".into()))?;
-        Ok(Transport { http, timeout, user_agent })
+        let connector = builder
+            .https_or_http()
+            .enable_http1()
+            .enable_http2()
+            .wrap_connector(http);
+        let http = HyperClient::builder(TokioExecutor::new())
+            .pool_idle_timeout(Duration::from_secs(60))
+            .build(connector);
+        let user_agent = HeaderValue::from_str(user_agent).map_err(|_| {
+            Error::Config("the user agent has characters a header cannot carry".into())
+        })?;
+        Ok(Transport {
+            http,
+            timeout,
+            user_agent,
+        })
     }
 
     /// POSTs `body` as JSON with extra headers; the answer's status and body.
-    pub(crate) async fn post(&self, uri: Uri, headers: &[(HeaderName, HeaderValue)], body: Bytes) -> Result<(u16, Bytes), Error> {
+    pub(crate) async fn post(
+        &self,
+        uri: Uri,
+        headers: &[(HeaderName, HeaderValue)],
+        body: Bytes,
+    ) -> Result<(u16, Bytes), Error> {
         let mut req = Request::builder()
             .method(Method::POST)
             .uri(uri)
@@ -128,19 +168,27 @@ impl Transport {
             let resp = self.http.request(req).await.map_err(|e| {
                 // A connect error means nothing left this process.
                 let sent = !e.is_connect();
-                Error::Transport { sent, message: error_chain(&e) }
+                Error::Transport {
+                    sent,
+                    message: error_chain(&e),
+                }
             })?;
             let status = resp.status().as_u16();
             let body = Limited::new(resp.into_body(), MAX_BODY)
                 .collect()
                 .await
-                .map_err(|e| Error::Transport { sent: true, message: format!("the answer (HTTP {status}) broke off: {e}") })?
+                .map_err(|e| Error::Transport {
+                    sent: true,
+                    message: format!("the answer (HTTP {status}) broke off: {e}"),
+                })?
                 .to_bytes();
             Ok((status, body))
         };
         match tokio::time::timeout(self.timeout, exchange).await {
             Ok(r) => r,
-            Err(_) => Err(Error::Timeout { after: self.timeout }),
+            Err(_) => Err(Error::Timeout {
+                after: self.timeout,
+            }),
         }
     }
 }
@@ -164,16 +212,26 @@ mod tests {
     #[test]
     fn base_urls() {
         assert!(BaseUrl::parse("https://api-merchant.alikassa.com").is_ok());
-        assert_eq!(BaseUrl::parse("https://api-merchant.alikassa.com/").unwrap().as_str(), "https://api-merchant.alikassa.com");
+        assert_eq!(
+            BaseUrl::parse("https://api-merchant.alikassa.com/")
+                .unwrap()
+                .as_str(),
+            "https://api-merchant.alikassa.com"
+        );
         assert!(BaseUrl::parse("http://127.0.0.1:8080").is_ok());
         assert!(BaseUrl::parse("http://localhost:8080").is_ok());
         assert!(BaseUrl::parse("http://[::1]:8080").is_ok());
-        let e = BaseUrl::parse("http://api-merchant.alikassa.com").unwrap_err().to_string();
+        let e = BaseUrl::parse("http://api-merchant.alikassa.com")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("not loopback"), "{e}");
         assert!(BaseUrl::parse("http://10.0.0.1").is_err());
         assert!(BaseUrl::parse("ftp://x").is_err());
         assert!(BaseUrl::parse("not a url").is_err());
-        let j = BaseUrl::parse("http://127.0.0.1:1/prefix/").unwrap().join("v1/payment").unwrap();
+        let j = BaseUrl::parse("http://127.0.0.1:1/prefix/")
+            .unwrap()
+            .join("v1/payment")
+            .unwrap();
         assert_eq!(j.to_string(), "http://127.0.0.1:1/prefix/v1/payment");
     }
 }

@@ -50,9 +50,14 @@ impl Drop for TempDir {
 
 /// Run a required external tool; a missing tool is a test failure, not a skip.
 fn run(program: &str, args: &[&std::ffi::OsStr], install_hint: &str) -> Output {
-    Command::new(program).args(args).output().unwrap_or_else(|e| {
-        panic!("`{program}` is required by this test and could not be run ({e}); {install_hint}")
-    })
+    Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "`{program}` is required by this test and could not be run ({e}); {install_hint}"
+            )
+        })
 }
 
 fn openssl(args: &[&std::ffi::OsStr]) -> Output {
@@ -115,7 +120,8 @@ fn openssl_verifies_our_signatures_and_signs_identically() {
                 body_path.as_os_str(),
             ]);
             assert!(
-                out.status.success() && String::from_utf8_lossy(&out.stdout).contains("Verified OK"),
+                out.status.success()
+                    && String::from_utf8_lossy(&out.stdout).contains("Verified OK"),
                 "openssl rejected our {digest} signature of {label}: {}{}",
                 String::from_utf8_lossy(&out.stdout),
                 String::from_utf8_lossy(&out.stderr)
@@ -267,7 +273,9 @@ fn python_cryptography_signs_identically_and_verifies_ours() {
     // Control: Python must reject a signature over other bytes.
     let signer = signer(Digest::Sha1);
     let body = tmp.file("control.bin", b"{\"amount\":\"500.00\"}");
-    let bad = signer.sign_base64(b"{\"amount\":\"500.01\"}").expect("sign");
+    let bad = signer
+        .sign_base64(b"{\"amount\":\"500.01\"}")
+        .expect("sign");
     let out = run(
         "python3",
         &[
@@ -296,7 +304,9 @@ fn our_verify_accepts_openssl_and_rejects_tampering() {
     let sign = signer.sign_base64(body).expect("sign");
     public.verify(Digest::Sha1, body, &sign).expect("verifies");
     assert!(public.verify(Digest::Sha256, body, &sign).is_err());
-    assert!(public.verify(Digest::Sha1, b"{\"order_id\":\"y\"}", &sign).is_err());
+    assert!(public
+        .verify(Digest::Sha1, b"{\"order_id\":\"y\"}", &sign)
+        .is_err());
     assert!(public.verify(Digest::Sha1, body, "not base64!").is_err());
     let mut raw = signer.sign(body).expect("sign");
     raw[100] ^= 1;

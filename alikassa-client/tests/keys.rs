@@ -97,7 +97,11 @@ const SUPPORTED: &[(&str, KeyFormat, &str)] = &[
         KeyFormat::Pkcs1,
         "-----BEGIN RSA PRIVATE KEY-----",
     ),
-    ("private-pkcs8.pem", KeyFormat::Pkcs8, "-----BEGIN PRIVATE KEY-----"),
+    (
+        "private-pkcs8.pem",
+        KeyFormat::Pkcs8,
+        "-----BEGIN PRIVATE KEY-----",
+    ),
 ];
 
 fn encrypted() -> impl Iterator<Item = &'static (&'static str, KeyFormat, &'static str)> {
@@ -115,7 +119,10 @@ fn assert_clean(err: &CredentialError, key_file: Option<&str>) {
     let mut secrets: Vec<String> = vec![PASSWORD.to_owned(), WRONG.to_owned()];
     if let Some(name) = key_file {
         let pem = String::from_utf8_lossy(&read(name)).into_owned();
-        for line in pem.lines().filter(|l| !l.starts_with("-----") && !l.contains(':')) {
+        for line in pem
+            .lines()
+            .filter(|l| !l.starts_with("-----") && !l.contains(':'))
+        {
             // Any 12-character run of the base64 body would be key material.
             let chars: Vec<char> = line.chars().collect();
             for w in chars.windows(12).step_by(6) {
@@ -148,7 +155,11 @@ fn every_supported_format_loads_the_same_key() {
         assert!(text.contains(header), "{name} should contain {header:?}");
 
         let passwords: &[Option<&str>] = if format.is_encrypted() {
-            &[Some(PASSWORD), Some("k3y-Fixture-pw-7Qm2\n"), Some("k3y-Fixture-pw-7Qm2\r\n")]
+            &[
+                Some(PASSWORD),
+                Some("k3y-Fixture-pw-7Qm2\n"),
+                Some("k3y-Fixture-pw-7Qm2\r\n"),
+            ]
         } else {
             // The password is ignored for an unencrypted key.
             &[None, Some(PASSWORD)]
@@ -158,7 +169,11 @@ fn every_supported_format_loads_the_same_key() {
                 .unwrap_or_else(|e| panic!("{name} with {password:?} should load: {e}"));
             assert_eq!(key.format(), format, "{name}");
             assert_eq!(key.bits(), 2048, "{name}");
-            assert_eq!(key.public_key_pem(), public_pem, "{name}: public key differs");
+            assert_eq!(
+                key.public_key_pem(),
+                public_pem,
+                "{name}: public key differs"
+            );
             assert_eq!(key.public_key(), public, "{name}");
             assert_eq!(
                 format!("{key:?}"),
@@ -206,7 +221,10 @@ fn from_dir_reads_the_archive_layout() {
     // An unencrypted key needs no password.txt.
     let dir = TempDir::new("plain");
     dir.write("private.pem", &read("private-pkcs1.pem"));
-    assert_eq!(PrivateKey::from_dir(&dir.0).expect("plain").format(), KeyFormat::Pkcs1);
+    assert_eq!(
+        PrivateKey::from_dir(&dir.0).expect("plain").format(),
+        KeyFormat::Pkcs1
+    );
 }
 
 #[test]
@@ -220,7 +238,9 @@ fn from_dir_errors_name_the_file() {
         }
         other => panic!("expected Io, got {other:?}"),
     }
-    assert!(err.to_string().contains(&*dir.0.join("private.pem").to_string_lossy()));
+    assert!(err
+        .to_string()
+        .contains(&*dir.0.join("private.pem").to_string_lossy()));
 
     // Encrypted key and no password.txt.
     dir.write("private.pem", &read("private-legacy-aes256.pem"));
@@ -246,7 +266,10 @@ fn from_dir_errors_name_the_file() {
     dir.write("private.pem", &read("private-pkcs8-aes256-sha256.pem"));
     dir.write("password.txt", format!("{WRONG}\n").as_bytes());
     let err = PrivateKey::from_dir(&dir.0).expect_err("wrong password");
-    assert!(matches!(err, CredentialError::WrongPassword { .. }), "{err:?}");
+    assert!(
+        matches!(err, CredentialError::WrongPassword { .. }),
+        "{err:?}"
+    );
     assert_clean(&err, Some("private-pkcs8-aes256-sha256.pem"));
 }
 
@@ -331,7 +354,10 @@ fn ec_keys_are_not_rsa() {
         let err = load(name, None).expect_err(name);
         match &err {
             CredentialError::NotRsa { found } => {
-                assert!(found.contains("EC") && found.contains("P-256"), "{name}: {found}")
+                assert!(
+                    found.contains("EC") && found.contains("P-256"),
+                    "{name}: {found}"
+                )
             }
             other => panic!("{name}: expected NotRsa, got {other:?}"),
         }
@@ -358,6 +384,7 @@ fn truncated_and_damaged_files_are_malformed() {
         ("private-pkcs1.pem", None),
         ("private-pkcs8-aes256-sha256.pem", Some(PASSWORD)),
         ("private-legacy-aes256.pem", Some(PASSWORD)),
+        ("private-legacy-des3.pem", Some(PASSWORD)),
         ("public.pem", None),
     ] {
         let text = String::from_utf8(read(name)).expect("text");
@@ -380,9 +407,28 @@ fn truncated_and_damaged_files_are_malformed() {
         assert_clean(&err, Some(name));
     }
 
-    for junk in [&b""[..], b"hello", b"\x30\x82\x04\xa4\x02\x01", b"-----BEGIN PRIVATE KEY-----\n!!!!\n-----END PRIVATE KEY-----\n"] {
+    // A legacy key cut on a block boundary under a *wrong* password is still a wrong
+    // password (the format cannot tell more).
+    let text = String::from_utf8(read("private-legacy-aes128.pem")).expect("text");
+    let lines: Vec<&str> = text.lines().collect();
+    let mut cut: Vec<&str> = lines[..lines.len() - 5].to_vec();
+    cut.push(lines[lines.len() - 1]);
+    assert!(matches!(
+        load_bytes(cut.join("\n").as_bytes(), Some(WRONG)),
+        Err(CredentialError::WrongPassword { .. })
+    ));
+
+    for junk in [
+        &b""[..],
+        b"hello",
+        b"\x30\x82\x04\xa4\x02\x01",
+        b"-----BEGIN PRIVATE KEY-----\n!!!!\n-----END PRIVATE KEY-----\n",
+    ] {
         assert!(
-            matches!(load_bytes(junk, None), Err(CredentialError::Malformed { .. })),
+            matches!(
+                load_bytes(junk, None),
+                Err(CredentialError::Malformed { .. })
+            ),
             "{junk:?}"
         );
     }
@@ -418,7 +464,10 @@ fn public_key_formats_agree() {
 
 #[test]
 fn signer_debug_hides_the_key() {
-    let signer = RsaSigner::new(load("private-pkcs1.pem", None).expect("key"), Digest::Sha256);
+    let signer = RsaSigner::new(
+        load("private-pkcs1.pem", None).expect("key"),
+        Digest::Sha256,
+    );
     let debug = format!("{signer:?}");
     assert_eq!(
         debug,

@@ -45,8 +45,12 @@ impl fmt::Display for AmountError {
         match self {
             AmountError::Empty => f.write_str("the amount is empty"),
             AmountError::NotANumber(s) => write!(f, "`{s}` is not a decimal number"),
-            AmountError::TooManyDecimals { max } => write!(f, "an amount has at most {max} decimal places"),
-            AmountError::TooManyIntegerDigits { max } => write!(f, "an amount has at most {max} integer digits"),
+            AmountError::TooManyDecimals { max } => {
+                write!(f, "an amount has at most {max} decimal places")
+            }
+            AmountError::TooManyIntegerDigits { max } => {
+                write!(f, "an amount has at most {max} integer digits")
+            }
             AmountError::NotPositive => f.write_str("an amount must be greater than 0"),
         }
     }
@@ -105,13 +109,17 @@ impl Amount {
     pub fn check_request(&self) -> Result<(), AmountError> {
         let n = self.0.normalize();
         if n.scale() > Self::MAX_DECIMALS {
-            return Err(AmountError::TooManyDecimals { max: Self::MAX_DECIMALS });
+            return Err(AmountError::TooManyDecimals {
+                max: Self::MAX_DECIMALS,
+            });
         }
         if n <= Decimal::ZERO {
             return Err(AmountError::NotPositive);
         }
         if n.trunc() >= Decimal::from(10u64.pow(Self::MAX_INTEGER_DIGITS)) {
-            return Err(AmountError::TooManyIntegerDigits { max: Self::MAX_INTEGER_DIGITS });
+            return Err(AmountError::TooManyIntegerDigits {
+                max: Self::MAX_INTEGER_DIGITS,
+            });
         }
         Ok(())
     }
@@ -177,7 +185,9 @@ impl<'de> Deserialize<'de> for Amount {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         match crate::lenient::amount(d)? {
             Some(a) => Ok(a),
-            None => Err(serde::de::Error::custom("expected an amount, found an empty value")),
+            None => Err(serde::de::Error::custom(
+                "expected an amount, found an empty value",
+            )),
         }
     }
 }
@@ -192,15 +202,27 @@ mod tests {
         assert_eq!("500".parse::<Amount>().unwrap().to_string(), "500.00");
         assert_eq!("500.5".parse::<Amount>().unwrap().to_string(), "500.50");
         assert_eq!("0.01".parse::<Amount>().unwrap().to_string(), "0.01");
-        assert_eq!("999999999.99".parse::<Amount>().unwrap().to_string(), "999999999.99");
-        assert_eq!("1000000000".parse::<Amount>(), Err(AmountError::TooManyIntegerDigits { max: 9 }));
-        assert_eq!("1.005".parse::<Amount>(), Err(AmountError::TooManyDecimals { max: 2 }));
+        assert_eq!(
+            "999999999.99".parse::<Amount>().unwrap().to_string(),
+            "999999999.99"
+        );
+        assert_eq!(
+            "1000000000".parse::<Amount>(),
+            Err(AmountError::TooManyIntegerDigits { max: 9 })
+        );
+        assert_eq!(
+            "1.005".parse::<Amount>(),
+            Err(AmountError::TooManyDecimals { max: 2 })
+        );
         assert_eq!("1.500".parse::<Amount>().unwrap().to_string(), "1.50");
         assert_eq!("0".parse::<Amount>(), Err(AmountError::NotPositive));
         assert_eq!("-5".parse::<Amount>(), Err(AmountError::NotPositive));
         assert_eq!("".parse::<Amount>(), Err(AmountError::Empty));
         for bad in ["1e3", "1.", ".5", "+5", "5 0", "abc", "1,5", "NaN", "0x10"] {
-            assert!(matches!(bad.parse::<Amount>(), Err(AmountError::NotANumber(_))), "{bad}");
+            assert!(
+                matches!(bad.parse::<Amount>(), Err(AmountError::NotANumber(_))),
+                "{bad}"
+            );
         }
     }
 
@@ -210,7 +232,10 @@ mod tests {
         assert_eq!(a.to_string(), "10.000000000");
         assert_eq!(a, "10".parse().unwrap());
         assert_eq!(Amount::from_provider("").unwrap(), None);
-        assert_eq!(Amount::from_provider("-3.5").unwrap().unwrap().to_string(), "-3.50");
+        assert_eq!(
+            Amount::from_provider("-3.5").unwrap().unwrap().to_string(),
+            "-3.50"
+        );
         assert!(Amount::from_provider("ten").is_err());
     }
 

@@ -32,10 +32,12 @@ pub fn int<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
 pub fn opt_int<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
     match Value::deserialize(d)? {
         Value::Null => Ok(None),
-        Value::Number(n) => n
-            .as_u64()
-            .map(Some)
-            .ok_or_else(|| de::Error::invalid_value(Unexpected::Other("a non-integer number"), &"a non-negative integer")),
+        Value::Number(n) => n.as_u64().map(Some).ok_or_else(|| {
+            de::Error::invalid_value(
+                Unexpected::Other("a non-integer number"),
+                &"a non-negative integer",
+            )
+        }),
         Value::String(s) if s.is_empty() => Ok(None),
         Value::String(s) => s
             .parse()
@@ -92,7 +94,10 @@ fn unexpected(v: &Value) -> Unexpected<'_> {
 pub fn object<'de, D: Deserializer<'de>>(d: D) -> Result<Map<String, Value>, D::Error> {
     match Value::deserialize(d)? {
         Value::Object(m) => Ok(m),
-        other => Err(de::Error::invalid_type(unexpected(&other), &"a JSON object")),
+        other => Err(de::Error::invalid_type(
+            unexpected(&other),
+            &"a JSON object",
+        )),
     }
 }
 

@@ -32,9 +32,9 @@ pub mod php_json;
 pub mod validate;
 
 pub use amount::{Amount, AmountError};
-pub use generated::{banks, endpoints, records, requests, status::PaymentStatus};
 pub use generated::records::*;
 pub use generated::requests::{PaymentRequest, PayoutRequest, StatusQuery};
+pub use generated::{banks, endpoints, records, requests, status::PaymentStatus};
 pub use validate::{FieldError, InvalidRequest};
 
 /// A code that is not in its table (a bank code, a service code).
@@ -49,7 +49,10 @@ pub struct UnknownCode {
 impl UnknownCode {
     /// An unknown code of `kind`.
     pub fn new(kind: &'static str, code: &str) -> Self {
-        UnknownCode { kind, code: code.chars().take(100).collect() }
+        UnknownCode {
+            kind,
+            code: code.chars().take(100).collect(),
+        }
     }
 }
 

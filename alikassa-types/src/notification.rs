@@ -18,7 +18,9 @@ use serde_json::{Map, Value};
 pub const SIGN: &str = "sign";
 
 /// The JSON the signature covers, for parameters in the order received.
-pub fn signed_bytes<K: AsRef<str>, V: AsRef<str>>(params: impl IntoIterator<Item = (K, V)>) -> serde_json::Result<Vec<u8>> {
+pub fn signed_bytes<K: AsRef<str>, V: AsRef<str>>(
+    params: impl IntoIterator<Item = (K, V)>,
+) -> serde_json::Result<Vec<u8>> {
     let mut object = Map::new();
     for (k, v) in params {
         let (k, v) = (k.as_ref(), v.as_ref());

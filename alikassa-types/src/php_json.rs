@@ -17,7 +17,11 @@ use serde_json::ser::{CharEscape, Formatter, Serializer};
 pub struct PhpFormatter;
 
 impl Formatter for PhpFormatter {
-    fn write_string_fragment<W: ?Sized + io::Write>(&mut self, w: &mut W, fragment: &str) -> io::Result<()> {
+    fn write_string_fragment<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
         let mut start = 0;
         for (i, c) in fragment.char_indices() {
             if c == '/' || !c.is_ascii() {
@@ -36,7 +40,11 @@ impl Formatter for PhpFormatter {
         w.write_all(&fragment.as_bytes()[start..])
     }
 
-    fn write_char_escape<W: ?Sized + io::Write>(&mut self, w: &mut W, escape: CharEscape) -> io::Result<()> {
+    fn write_char_escape<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        escape: CharEscape,
+    ) -> io::Result<()> {
         // Same set as serde_json's default (and PHP's): \" \\ \b \f \n \r \t, \u00XX.
         serde_json::ser::CompactFormatter.write_char_escape(w, escape)
     }
@@ -59,9 +67,15 @@ mod tests {
         // Expected strings are what PHP 8's json_encode prints for the same arrays.
         let cases = [
             (json!({"a": "x/y"}), r#"{"a":"x\/y"}"#),
-            (json!({"name": "Иван"}), r#"{"name":"\u0418\u0432\u0430\u043d"}"#),
+            (
+                json!({"name": "Иван"}),
+                r#"{"name":"\u0418\u0432\u0430\u043d"}"#,
+            ),
             (json!({"e": "😀"}), r#"{"e":"\ud83d\ude00"}"#),
-            (json!({"q": "a\"b\\c\n\t\u{1}"}), r#"{"q":"a\"b\\c\n\t\u0001"}"#),
+            (
+                json!({"q": "a\"b\\c\n\t\u{1}"}),
+                r#"{"q":"a\"b\\c\n\t\u0001"}"#,
+            ),
             (json!({"n": 5, "s": "500.00"}), r#"{"n":5,"s":"500.00"}"#),
         ];
         for (v, want) in cases {

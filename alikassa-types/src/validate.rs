@@ -38,14 +38,21 @@ pub struct InvalidRequest {
 impl InvalidRequest {
     /// A request with one bad field.
     pub fn single(field: &str, message: impl Into<String>) -> Self {
-        InvalidRequest { errors: vec![FieldError { field: field.into(), message: message.into() }] }
+        InvalidRequest {
+            errors: vec![FieldError {
+                field: field.into(),
+                message: message.into(),
+            }],
+        }
     }
 
     /// The problems grouped by field, as the provider's 400 `errors` object.
     pub fn to_laravel_errors(&self) -> Map<String, Value> {
         let mut out = Map::new();
         for e in &self.errors {
-            let entry = out.entry(e.field.clone()).or_insert_with(|| Value::Array(Vec::new()));
+            let entry = out
+                .entry(e.field.clone())
+                .or_insert_with(|| Value::Array(Vec::new()));
             if let Value::Array(list) = entry {
                 list.push(Value::String(e.message.clone()));
             }
@@ -58,7 +65,13 @@ impl fmt::Display for InvalidRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("invalid request")?;
         for (i, e) in self.errors.iter().enumerate() {
-            write!(f, "{} {}: {}", if i == 0 { ":" } else { ";" }, e.field, e.message)?;
+            write!(
+                f,
+                "{} {}: {}",
+                if i == 0 { ":" } else { ";" },
+                e.field,
+                e.message
+            )?;
         }
         Ok(())
     }
@@ -90,7 +103,10 @@ impl Validator {
 
     /// Records a problem.
     pub fn fail(&mut self, field: &str, message: String) {
-        self.errors.push(FieldError { field: field.into(), message });
+        self.errors.push(FieldError {
+            field: field.into(),
+            message,
+        });
     }
 
     /// A request amount: positive, at most 2 decimals and 9 integer digits.
@@ -99,8 +115,12 @@ impl Validator {
         if let Err(e) = value.check_request() {
             let a = attr(field);
             let msg = match e {
-                E::TooManyDecimals { max } => format!("The {a} must have at most {max} decimal places."),
-                E::TooManyIntegerDigits { max } => format!("The {a} must have at most {max} integer digits."),
+                E::TooManyDecimals { max } => {
+                    format!("The {a} must have at most {max} decimal places.")
+                }
+                E::TooManyIntegerDigits { max } => {
+                    format!("The {a} must have at most {max} integer digits.")
+                }
                 E::NotPositive => format!("The {a} must be greater than 0."),
                 E::Empty | E::NotANumber(_) => format!("The {a} must be a number."),
             };
@@ -128,7 +148,13 @@ impl Validator {
         if let Some(max) = max {
             // Laravel counts characters (mb_strlen), not bytes.
             if value.chars().count() > max as usize {
-                self.fail(field, format!("The {} may not be greater than {max} characters.", attr(field)));
+                self.fail(
+                    field,
+                    format!(
+                        "The {} may not be greater than {max} characters.",
+                        attr(field)
+                    ),
+                );
             }
         }
     }
@@ -140,7 +166,13 @@ impl Validator {
         if value.is_empty() {
             self.fail(field, required_message(field));
         } else if !ok {
-            self.fail(field, format!("The {} must be a phone number of 10 to 15 digits.", attr(field)));
+            self.fail(
+                field,
+                format!(
+                    "The {} must be a phone number of 10 to 15 digits.",
+                    attr(field)
+                ),
+            );
         }
     }
 
@@ -156,7 +188,9 @@ impl Validator {
         if self.errors.is_empty() {
             Ok(())
         } else {
-            Err(InvalidRequest { errors: self.errors })
+            Err(InvalidRequest {
+                errors: self.errors,
+            })
         }
     }
 
@@ -181,7 +215,10 @@ pub type Reader<T> = fn(&str, &Value) -> Result<T, String>;
 impl<'a> JsonFields<'a> {
     /// Starts reading `object`.
     pub fn new(object: &'a Map<String, Value>) -> Self {
-        JsonFields { object, errors: Validator::new() }
+        JsonFields {
+            object,
+            errors: Validator::new(),
+        }
     }
 
     /// A required field; missing, `null` or `""` is "field is required".
@@ -230,7 +267,10 @@ impl<'a> JsonFields<'a> {
             Some(t) if errors.is_empty() => Ok(t),
             _ => {
                 if errors.is_empty() {
-                    errors.push(FieldError { field: "request".into(), message: "The request could not be read.".into() });
+                    errors.push(FieldError {
+                        field: "request".into(),
+                        message: "The request could not be read.".into(),
+                    });
                 }
                 Err(InvalidRequest { errors })
             }
@@ -269,7 +309,9 @@ pub mod read {
     pub fn int(field: &str, v: &Value) -> Result<u64, String> {
         let n = match v {
             Value::Number(n) => n.as_u64(),
-            Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => s.parse().ok(),
+            Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
+                s.parse().ok()
+            }
             _ => None,
         };
         n.ok_or_else(|| format!("The {} must be an integer.", attr(field)))
@@ -278,7 +320,10 @@ pub mod read {
     /// `ip`: an IPv4 or IPv6 address.
     pub fn ip(field: &str, v: &Value) -> Result<IpAddr, String> {
         match v {
-            Value::String(s) => s.trim().parse().map_err(|_| format!("The {} must be a valid IP address.", attr(field))),
+            Value::String(s) => s
+                .trim()
+                .parse()
+                .map_err(|_| format!("The {} must be a valid IP address.", attr(field))),
             _ => Err(format!("The {} must be a valid IP address.", attr(field))),
         }
     }
@@ -286,7 +331,9 @@ pub mod read {
     /// A code from a bank table.
     pub fn bank<T: FromStr>(field: &str, v: &Value) -> Result<T, String> {
         match v {
-            Value::String(s) => s.parse().map_err(|_| format!("The selected {} is invalid.", attr(field))),
+            Value::String(s) => s
+                .parse()
+                .map_err(|_| format!("The selected {} is invalid.", attr(field))),
             _ => Err(format!("The selected {} is invalid.", attr(field))),
         }
     }
@@ -306,8 +353,14 @@ mod tests {
         v.string("order_id", &"a".repeat(129), Some(128));
         v.string("customer_user_id", "  ", Some(100));
         let e = v.finish().unwrap_err();
-        assert_eq!(e.errors[0].message, "The order id may not be greater than 128 characters.");
-        assert_eq!(e.errors[1].message, "The customer user id field is required.");
+        assert_eq!(
+            e.errors[0].message,
+            "The order id may not be greater than 128 characters."
+        );
+        assert_eq!(
+            e.errors[1].message,
+            "The customer user id field is required."
+        );
     }
 
     #[test]
@@ -316,7 +369,12 @@ mod tests {
         v.phone("number", "79031112233");
         v.bic("bik_bank", "041351902");
         assert!(v.finish().is_ok());
-        for bad in ["+79031112233", "7903111", "7903-111-22-33", "7903111223344556"] {
+        for bad in [
+            "+79031112233",
+            "7903111",
+            "7903-111-22-33",
+            "7903111223344556",
+        ] {
             let mut v = Validator::new();
             v.phone("number", bad);
             assert!(v.finish().is_err(), "{bad}");
@@ -330,10 +388,21 @@ mod tests {
 
     #[test]
     fn readers_accept_what_the_provider_accepts() {
-        assert_eq!(read::amount("amount", &json!(500)).unwrap().to_string(), "500.00");
-        assert_eq!(read::amount("amount", &json!("500.00")).unwrap().to_string(), "500.00");
+        assert_eq!(
+            read::amount("amount", &json!(500)).unwrap().to_string(),
+            "500.00"
+        );
+        assert_eq!(
+            read::amount("amount", &json!("500.00"))
+                .unwrap()
+                .to_string(),
+            "500.00"
+        );
         assert!(read::amount("amount", &json!(true)).is_err());
-        assert_eq!(read::text("order_id", &json!(1756900030)).unwrap(), "1756900030");
+        assert_eq!(
+            read::text("order_id", &json!(1756900030)).unwrap(),
+            "1756900030"
+        );
         assert!(read::text("order_id", &json!([1])).is_err());
         assert_eq!(read::int("success_redirect_id", &json!("5")).unwrap(), 5);
         assert_eq!(read::int("success_redirect_id", &json!(5)).unwrap(), 5);
@@ -342,17 +411,29 @@ mod tests {
         assert!(read::int("success_redirect_id", &json!("5a")).is_err());
         assert!(read::ip("customer_ip", &json!("18.191.80.10")).is_ok());
         assert!(read::ip("customer_ip", &json!("::1")).is_ok());
-        assert_eq!(read::ip("customer_ip", &json!("18.191.80")).unwrap_err(), "The customer ip must be a valid IP address.");
+        assert_eq!(
+            read::ip("customer_ip", &json!("18.191.80")).unwrap_err(),
+            "The customer ip must be a valid IP address."
+        );
     }
 
     #[test]
     fn laravel_errors_group_by_field() {
         let e = InvalidRequest {
             errors: vec![
-                FieldError { field: "amount".into(), message: "a".into() },
-                FieldError { field: "amount".into(), message: "b".into() },
+                FieldError {
+                    field: "amount".into(),
+                    message: "a".into(),
+                },
+                FieldError {
+                    field: "amount".into(),
+                    message: "b".into(),
+                },
             ],
         };
-        assert_eq!(Value::Object(e.to_laravel_errors()), json!({"amount": ["a", "b"]}));
+        assert_eq!(
+            Value::Object(e.to_laravel_errors()),
+            json!({"amount": ["a", "b"]})
+        );
     }
 }

@@ -25,12 +25,19 @@ pub fn generate(spec: &Spec) -> TokenStream {
 
 fn bank_enum(t: &BankTable) -> TokenStream {
     let name = type_ident(&enum_name(&t.name));
-    let doc = format!(" Bank codes of `{}` ({}, \"{}\").", t.name, t.source, t.section);
+    let doc = format!(
+        " Bank codes of `{}` ({}, \"{}\").",
+        t.name, t.source, t.section
+    );
     let kind = format!("bank code of {}", t.name);
     let variants: Vec<_> = t.banks.iter().map(|b| type_ident(&b.code)).collect();
     let codes: Vec<_> = t.banks.iter().map(|b| b.code.as_str()).collect();
     let names: Vec<_> = t.banks.iter().map(|b| b.display_name()).collect();
-    let docs: Vec<_> = t.banks.iter().map(|b| format!(" `{}`: {}", b.code, b.display_name())).collect();
+    let docs: Vec<_> = t
+        .banks
+        .iter()
+        .map(|b| format!(" `{}`: {}", b.code, b.display_name()))
+        .collect();
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

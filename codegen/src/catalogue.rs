@@ -10,7 +10,12 @@ fn banks<'a>(spec: &'a Spec, s: &Service) -> Vec<(&'a str, &'a str)> {
     s.bank_table
         .as_ref()
         .and_then(|t| spec.bank_table(t))
-        .map(|t| t.banks.iter().map(|b| (b.code.as_str(), b.display_name())).collect())
+        .map(|t| {
+            t.banks
+                .iter()
+                .map(|b| (b.code.as_str(), b.display_name()))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -92,7 +97,8 @@ pub fn json(spec: &Spec) -> String {
             })
         })
         .collect();
-    let mut out = serde_json::to_string_pretty(&json!({ "services": services })).unwrap_or_default();
+    let mut out =
+        serde_json::to_string_pretty(&json!({ "services": services })).unwrap_or_default();
     out.push('\n');
     out
 }

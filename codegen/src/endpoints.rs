@@ -19,7 +19,10 @@ pub fn generate(spec: &Spec) -> TokenStream {
             pub const #id: Endpoint = Endpoint { name: #name, method: #method, path: #path, certificate: #certificate };
         }
     });
-    let ids = spec.endpoints.iter().map(|e| format_ident!("{}", e.name.to_uppercase()));
+    let ids = spec
+        .endpoints
+        .iter()
+        .map(|e| format_ident!("{}", e.name.to_uppercase()));
     quote! {
         //! Endpoints of the API.
         use crate::catalogue::{Certificate, Endpoint};

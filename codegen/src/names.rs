@@ -5,14 +5,21 @@ use proc_macro2::{Ident, Span};
 /// `online_banking_idr_hpp` -> `OnlineBankingIdrHpp`; `BCA` -> `Bca`; `nagad` -> `Nagad`.
 pub fn pascal(s: &str) -> String {
     let mut out = String::new();
-    for part in s.split(|c: char| !c.is_ascii_alphanumeric()).filter(|p| !p.is_empty()) {
+    for part in s
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|p| !p.is_empty())
+    {
         // A part already in camelCase keeps its inner capitals; an all-caps part does not.
         let lower_rest = part.chars().all(|c| !c.is_ascii_lowercase());
         let mut chars = part.chars();
         if let Some(first) = chars.next() {
             out.push(first.to_ascii_uppercase());
             for c in chars {
-                out.push(if lower_rest { c.to_ascii_lowercase() } else { c });
+                out.push(if lower_rest {
+                    c.to_ascii_lowercase()
+                } else {
+                    c
+                });
             }
         }
     }
@@ -28,7 +35,8 @@ pub fn snake(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
         if c.is_ascii_uppercase() {
-            let prev_lower = i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
+            let prev_lower =
+                i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
             if prev_lower {
                 out.push('_');
             }
@@ -42,7 +50,10 @@ pub fn snake(s: &str) -> String {
 
 /// An identifier, raw when it is a keyword (`type` -> `r#type`).
 pub fn ident(s: &str) -> Ident {
-    const KEYWORDS: &[&str] = &["type", "match", "ref", "move", "fn", "struct", "enum", "impl", "mod", "use", "loop", "self", "super", "crate"];
+    const KEYWORDS: &[&str] = &[
+        "type", "match", "ref", "move", "fn", "struct", "enum", "impl", "mod", "use", "loop",
+        "self", "super", "crate",
+    ];
     if KEYWORDS.contains(&s) {
         Ident::new_raw(s, Span::call_site())
     } else {

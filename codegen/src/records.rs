@@ -10,7 +10,11 @@ use crate::CodegenError;
 
 fn record(r: &Record) -> Result<TokenStream, CodegenError> {
     let name = type_ident(&pascal(&r.name));
-    let doc = crate::doc_lines(&format!("{}\n\nFrom {}.", r.description, r.sources.join(", ")));
+    let doc = crate::doc_lines(&format!(
+        "{}\n\nFrom {}.",
+        r.description,
+        r.sources.join(", ")
+    ));
     let mut seen = std::collections::BTreeSet::new();
     let mut defs = Vec::new();
     let mut params = Vec::new();
@@ -20,7 +24,10 @@ fn record(r: &Record) -> Result<TokenStream, CodegenError> {
     for f in &r.fields {
         let rust = snake(&f.name);
         if !seen.insert(rust.clone()) {
-            return Err(CodegenError(format!("record `{}`: two fields map to the Rust name `{rust}`", r.name)));
+            return Err(CodegenError(format!(
+                "record `{}`: two fields map to the Rust name `{rust}`",
+                r.name
+            )));
         }
         let id = ident(&rust);
         let wire = f.name.as_str();
@@ -35,15 +42,28 @@ fn record(r: &Record) -> Result<TokenStream, CodegenError> {
             (RecordKind::Int, false) => (quote!(Option<u64>), quote!(lenient::opt_int)),
             (RecordKind::Amount, _) => (quote!(Option<Amount>), quote!(lenient::amount)),
             (RecordKind::Bool, _) => (quote!(Option<bool>), quote!(lenient::opt_bool)),
-            (RecordKind::Status, true) => (quote!(PaymentStatus), quote!(PaymentStatus::deserialize)),
-            (RecordKind::Status, false) => (quote!(Option<PaymentStatus>), quote!(Option::<PaymentStatus>::deserialize)),
+            (RecordKind::Status, true) => {
+                (quote!(PaymentStatus), quote!(PaymentStatus::deserialize))
+            }
+            (RecordKind::Status, false) => (
+                quote!(Option<PaymentStatus>),
+                quote!(Option::<PaymentStatus>::deserialize),
+            ),
         };
         defs.push(quote!(#[doc = #doc] pub #id: #ty,));
         if required {
             reads.push(quote!(#id: lenient::required(&mut object, #wire, #reader)?,));
-            let arg = if f.kind == RecordKind::String { quote!(impl Into<String>) } else { ty.clone() };
+            let arg = if f.kind == RecordKind::String {
+                quote!(impl Into<String>)
+            } else {
+                ty.clone()
+            };
             params.push(quote!(#id: #arg));
-            inits.push(if f.kind == RecordKind::String { quote!(#id: #id.into(),) } else { quote!(#id,) });
+            inits.push(if f.kind == RecordKind::String {
+                quote!(#id: #id.into(),)
+            } else {
+                quote!(#id,)
+            });
         } else {
             reads.push(quote!(#id: lenient::optional(&mut object, #wire, #reader)?,));
             inits.push(quote!(#id: None,));
@@ -51,7 +71,11 @@ fn record(r: &Record) -> Result<TokenStream, CodegenError> {
         writes.push(quote!(m.serialize_entry(#wire, &self.#id)?;));
     }
     let n = r.fields.len();
-    let default = if params.is_empty() { quote!(Default,) } else { quote!() };
+    let default = if params.is_empty() {
+        quote!(Default,)
+    } else {
+        quote!()
+    };
     Ok(quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, #default)]
@@ -83,7 +107,11 @@ fn record(r: &Record) -> Result<TokenStream, CodegenError> {
 }
 
 pub fn generate(spec: &Spec) -> Result<TokenStream, CodegenError> {
-    let records = spec.records.iter().map(record).collect::<Result<Vec<_>, _>>()?;
+    let records = spec
+        .records
+        .iter()
+        .map(record)
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(quote! {
         //! Response and notification records. Unknown fields are ignored; amounts,
         //! ids and flags decode leniently (see `crate::lenient`); a missing required

@@ -48,7 +48,15 @@ fn rust_field<'a>(service: &Service, f: &'a Field) -> Result<RustField<'a>, Code
         FieldKind::Ip => (quote!(IpAddr), quote!(IpAddr), quote!(#id), quote!(read::ip), false),
         FieldKind::Int => (quote!(u64), quote!(u64), quote!(#id), quote!(read::int), false),
     };
-    Ok(RustField { field: f, ident: id, ty, arg, into, reader, is_text })
+    Ok(RustField {
+        field: f,
+        ident: id,
+        ty,
+        arg,
+        into,
+        reader,
+        is_text,
+    })
 }
 
 /// The checks of a field's value, on `x: &T` with a `Validator` named `v`; empty
@@ -62,7 +70,9 @@ fn check(rf: &RustField) -> TokenStream {
     let mut out = match rf.field.kind {
         FieldKind::Decimal { .. } => quote!(v.amount(#name, x);),
         FieldKind::Phone => quote!(v.phone(#name, x);),
-        FieldKind::String { .. } if rf.is_text && rf.field.required => quote!(v.string(#name, x, #max);),
+        FieldKind::String { .. } if rf.is_text && rf.field.required => {
+            quote!(v.string(#name, x, #max);)
+        }
         FieldKind::String { .. } if rf.is_text => quote!(v.opt_string(#name, Some(x), #max);),
         _ => quote!(),
     };
@@ -112,7 +122,10 @@ fn service_struct(spec: &Spec, s: &Service) -> Result<TokenStream, CodegenError>
     let required: Vec<&RustField> = fields.iter().filter(|f| f.field.required).collect();
     let optional: Vec<&RustField> = fields.iter().filter(|f| !f.field.required).collect();
 
-    let flow = s.flow.map(|f| format!(", {}", f.as_str().replace('_', "-"))).unwrap_or_default();
+    let flow = s
+        .flow
+        .map(|f| format!(", {}", f.as_str().replace('_', "-")))
+        .unwrap_or_default();
     let doc = format!(
         "`{code}`: {} in {} ({}){flow}.\n\nFrom `{}`, \"{}\".",
         s.direction.as_str(),
@@ -125,7 +138,13 @@ fn service_struct(spec: &Spec, s: &Service) -> Result<TokenStream, CodegenError>
         .bank_table
         .as_ref()
         .and_then(|t| spec.bank_table(t))
-        .map(|t| format!(" `customer_code` is one of {} codes of table `{}`.", t.banks.len(), t.name))
+        .map(|t| {
+            format!(
+                " `customer_code` is one of {} codes of table `{}`.",
+                t.banks.len(),
+                t.name
+            )
+        })
         .unwrap_or_default();
     let field_defs = fields.iter().map(|rf| {
         let id = &rf.ident;
@@ -135,7 +154,11 @@ fn service_struct(spec: &Spec, s: &Service) -> Result<TokenStream, CodegenError>
             rf.field.description.trim_end_matches('.'),
             rf.field.name,
             rf.field.documented_type,
-            if rf.field.required { "required" } else { "optional" }
+            if rf.field.required {
+                "required"
+            } else {
+                "optional"
+            }
         );
         if rf.field.required {
             quote!(#[doc = #doc] pub #id: #ty,)
@@ -260,12 +283,26 @@ fn service_struct(spec: &Spec, s: &Service) -> Result<TokenStream, CodegenError>
 
 /// Accessors every service of a direction shares: a field present in all of them
 /// with the same Rust type.
-fn common_accessors(services: &[&Service], variants: &[proc_macro2::Ident]) -> Result<TokenStream, CodegenError> {
-    let Some(first) = services.first() else { return Ok(quote!()) };
+fn common_accessors(
+    services: &[&Service],
+    variants: &[proc_macro2::Ident],
+) -> Result<TokenStream, CodegenError> {
+    let Some(first) = services.first() else {
+        return Ok(quote!());
+    };
     let mut out = TokenStream::new();
     for f in first.fields.iter().filter(|f| f.name != "service") {
-        let all: Vec<&Field> = services.iter().filter_map(|s| s.fields.iter().find(|g| g.name == f.name)).collect();
-        if all.len() != services.len() || all.iter().any(|g| g.required != f.required || g.banks || std::mem::discriminant(&g.kind) != std::mem::discriminant(&f.kind)) {
+        let all: Vec<&Field> = services
+            .iter()
+            .filter_map(|s| s.fields.iter().find(|g| g.name == f.name))
+            .collect();
+        if all.len() != services.len()
+            || all.iter().any(|g| {
+                g.required != f.required
+                    || g.banks
+                    || std::mem::discriminant(&g.kind) != std::mem::discriminant(&f.kind)
+            })
+        {
             continue;
         }
         let rf = rust_field(first, f)?;
@@ -294,7 +331,10 @@ fn direction_enum(spec: &Spec, direction: Direction) -> Result<TokenStream, Code
     let variants: Vec<_> = services.iter().map(|s| struct_name(s)).collect();
     let codes: Vec<_> = services.iter().map(|s| s.code.as_str()).collect();
     let accessors = common_accessors(&services, &variants)?;
-    let doc = format!(" Any `v1/{}` request: one variant per service.", direction.as_str());
+    let doc = format!(
+        " Any `v1/{}` request: one variant per service.",
+        direction.as_str()
+    );
     Ok(quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq, Eq)]
@@ -352,7 +392,9 @@ fn status_query(spec: &Spec) -> Result<TokenStream, CodegenError> {
             return Err(CodegenError(format!("status_query: `{n}` is not a field")));
         };
         let FieldKind::String { max } = f.kind else {
-            return Err(CodegenError(format!("status_query: `{n}` must be a string field")));
+            return Err(CodegenError(format!(
+                "status_query: `{n}` must be a string field"
+            )));
         };
         variants.push(type_ident(n));
         names.push(n.as_str());
@@ -362,7 +404,10 @@ fn status_query(spec: &Spec) -> Result<TokenStream, CodegenError> {
         });
     }
     let list = names.join(" or ");
-    let doc = format!(" The request of the status endpoints: {list}, exactly one (from `{}`).", q.source);
+    let doc = format!(
+        " The request of the status endpoints: {list}, exactly one (from `{}`).",
+        q.source
+    );
     let missing = format!("The {list} field is required.").replace('_', " ");
     Ok(quote! {
         #[doc = #doc]
@@ -408,7 +453,11 @@ fn status_query(spec: &Spec) -> Result<TokenStream, CodegenError> {
 }
 
 pub fn generate(spec: &Spec) -> Result<TokenStream, CodegenError> {
-    let structs = spec.services.iter().map(|s| service_struct(spec, s)).collect::<Result<Vec<_>, _>>()?;
+    let structs = spec
+        .services
+        .iter()
+        .map(|s| service_struct(spec, s))
+        .collect::<Result<Vec<_>, _>>()?;
     let payments = direction_enum(spec, Direction::Payment)?;
     let payouts = direction_enum(spec, Direction::Payout)?;
     let query = status_query(spec)?;

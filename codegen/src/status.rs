@@ -12,9 +12,21 @@ pub fn generate(spec: &Spec) -> TokenStream {
     let docs: Vec<_> = spec
         .statuses
         .iter()
-        .map(|s| format!(" `{}`: {}{}", s.value, s.description, if s.is_final { " (final)" } else { "" }))
+        .map(|s| {
+            format!(
+                " `{}`: {}{}",
+                s.value,
+                s.description,
+                if s.is_final { " (final)" } else { "" }
+            )
+        })
         .collect();
-    let finals: Vec<_> = spec.statuses.iter().filter(|s| s.is_final).map(|s| type_ident(&s.value)).collect();
+    let finals: Vec<_> = spec
+        .statuses
+        .iter()
+        .filter(|s| s.is_final)
+        .map(|s| type_ident(&s.value))
+        .collect();
     quote! {
         //! `payment_status` values.
         use std::fmt;

@@ -39,7 +39,10 @@ impl FieldKind {
             return max.parse().ok().map(|m| FieldKind::String { max: Some(m) });
         }
         if let Some(inner) = t.strip_prefix("string(").and_then(|r| r.strip_suffix(')')) {
-            return inner.parse().ok().map(|m| FieldKind::String { max: Some(m) });
+            return inner
+                .parse()
+                .ok()
+                .map(|m| FieldKind::String { max: Some(m) });
         }
         if let Some(inner) = t.strip_prefix("decimal(").and_then(|r| r.strip_suffix(')')) {
             let (p, s) = inner.split_once('.')?;
@@ -68,11 +71,23 @@ mod tests {
     fn parses_every_documented_type() {
         assert_eq!(
             FieldKind::parse("decimal (11.2)"),
-            Some(FieldKind::Decimal { precision: 11, scale: 2 })
+            Some(FieldKind::Decimal {
+                precision: 11,
+                scale: 2
+            })
         );
-        assert_eq!(FieldKind::parse("string (128)"), Some(FieldKind::String { max: Some(128) }));
-        assert_eq!(FieldKind::parse("string|max:255"), Some(FieldKind::String { max: Some(255) }));
-        assert_eq!(FieldKind::parse("string"), Some(FieldKind::String { max: None }));
+        assert_eq!(
+            FieldKind::parse("string (128)"),
+            Some(FieldKind::String { max: Some(128) })
+        );
+        assert_eq!(
+            FieldKind::parse("string|max:255"),
+            Some(FieldKind::String { max: Some(255) })
+        );
+        assert_eq!(
+            FieldKind::parse("string"),
+            Some(FieldKind::String { max: None })
+        );
         assert_eq!(FieldKind::parse("ip"), Some(FieldKind::Ip));
         assert_eq!(FieldKind::parse("int"), Some(FieldKind::Int));
         assert_eq!(FieldKind::parse("phone"), Some(FieldKind::Phone));

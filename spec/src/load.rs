@@ -14,7 +14,11 @@ use crate::raw;
 pub fn load(dir: impl AsRef<Path>) -> Result<Spec, SpecErrors> {
     let dir = dir.as_ref();
     let fail = |file: &str, problem: String| {
-        SpecErrors(vec![SpecError { file: file.into(), entry: String::new(), problem }])
+        SpecErrors(vec![SpecError {
+            file: file.into(),
+            entry: String::new(),
+            problem,
+        }])
     };
     let api = std::fs::read_to_string(dir.join("api.yaml"))
         .map_err(|e| fail("api.yaml", format!("cannot read: {e}")))?;
@@ -48,7 +52,9 @@ pub fn load_from_sources(api: &str, documents: &[(String, String)]) -> Result<Sp
         }
     }
     // A file that does not parse makes every later check noise: report parse errors alone.
-    let Some(api) = api.filter(|_| cx.errors.is_empty()) else { return Err(SpecErrors(cx.errors)) };
+    let Some(api) = api.filter(|_| cx.errors.is_empty()) else {
+        return Err(SpecErrors(cx.errors));
+    };
     // Documents in the provider's order (their file names are numbered).
     raw_docs.sort_by(|a, b| a.1.document.cmp(&b.1.document));
 
@@ -56,7 +62,11 @@ pub fn load_from_sources(api: &str, documents: &[(String, String)]) -> Result<Sp
         base_url: api.base_url.clone(),
         endpoints: Vec::new(),
         statuses: Vec::new(),
-        status_query: StatusQuery { source: String::new(), one_of: Vec::new(), fields: Vec::new() },
+        status_query: StatusQuery {
+            source: String::new(),
+            one_of: Vec::new(),
+            fields: Vec::new(),
+        },
         records: Vec::new(),
         error_responses: Vec::new(),
         contradictions: Vec::new(),
@@ -89,7 +99,11 @@ struct Checker {
 
 impl Checker {
     fn err(&mut self, file: &str, entry: impl Into<String>, problem: impl Into<String>) {
-        self.errors.push(SpecError { file: file.into(), entry: entry.into(), problem: problem.into() });
+        self.errors.push(SpecError {
+            file: file.into(),
+            entry: entry.into(),
+            problem: problem.into(),
+        });
     }
 
     fn parse<T: serde::de::DeserializeOwned>(&mut self, file: &str, text: &str) -> Option<T> {
@@ -102,7 +116,13 @@ impl Checker {
         }
     }
 
-    fn duplicates<'a>(&mut self, file: &str, entry: &str, what: &str, names: impl Iterator<Item = &'a str>) {
+    fn duplicates<'a>(
+        &mut self,
+        file: &str,
+        entry: &str,
+        what: &str,
+        names: impl Iterator<Item = &'a str>,
+    ) {
         let mut seen = BTreeSet::new();
         for n in names {
             if !seen.insert(n) {
@@ -114,7 +134,11 @@ impl Checker {
     fn field(&mut self, file: &str, entry: &str, f: &raw::Field) -> Option<Field> {
         let entry = format!("{entry}: field `{}`", f.name);
         let Some(ty) = &f.ty else {
-            let what = if f.required { "required field" } else { "field" };
+            let what = if f.required {
+                "required field"
+            } else {
+                "field"
+            };
             self.err(file, &entry, format!("{what} without a type"));
             return None;
         };
@@ -176,7 +200,11 @@ impl Checker {
                 "payment" => Direction::Payment,
                 "payout" => Direction::Payout,
                 other => {
-                    self.err(file, &entry, format!("unknown direction `{other}` (expected payment or payout)"));
+                    self.err(
+                        file,
+                        &entry,
+                        format!("unknown direction `{other}` (expected payment or payout)"),
+                    );
                     continue;
                 }
             };
@@ -184,7 +212,11 @@ impl Checker {
                 (Direction::Payment, Some("hosted")) => Some(Flow::Hosted),
                 (Direction::Payment, Some("host_to_host")) => Some(Flow::HostToHost),
                 (Direction::Payment, Some(other)) => {
-                    self.err(file, &entry, format!("unknown flow `{other}` (expected hosted or host_to_host)"));
+                    self.err(
+                        file,
+                        &entry,
+                        format!("unknown flow `{other}` (expected hosted or host_to_host)"),
+                    );
                     None
                 }
                 (Direction::Payment, None) => {
@@ -198,7 +230,11 @@ impl Checker {
                 (Direction::Payout, None) => None,
             };
             if direction == Direction::Payment && s.returns.is_empty() {
-                self.err(file, &entry, "a payment service must say which response fields it returns");
+                self.err(
+                    file,
+                    &entry,
+                    "a payment service must say which response fields it returns",
+                );
             }
             if direction == Direction::Payout && !s.returns.is_empty() {
                 self.err(file, &entry, "`returns` applies to payments only");
@@ -209,17 +245,29 @@ impl Checker {
             if let Some(t) = &s.banks {
                 used_tables.insert(t.clone());
             }
-            let Some((_, raw_fields)) = d.field_sets.entries.iter().find(|(n, _)| *n == s.fields) else {
-                self.err(file, &entry, format!("field set `{}` is not defined", s.fields));
+            let Some((_, raw_fields)) = d.field_sets.entries.iter().find(|(n, _)| *n == s.fields)
+            else {
+                self.err(
+                    file,
+                    &entry,
+                    format!("field set `{}` is not defined", s.fields),
+                );
                 continue;
             };
             let set_entry = format!("field set `{}`", s.fields);
-            let fields: Vec<Field> =
-                raw_fields.iter().filter_map(|f| self.field(file, &set_entry, f)).collect();
+            let fields: Vec<Field> = raw_fields
+                .iter()
+                .filter_map(|f| self.field(file, &set_entry, f))
+                .collect();
             if fields.len() != raw_fields.len() {
                 continue;
             }
-            self.duplicates(file, &set_entry, "field", fields.iter().map(|f| f.name.as_str()));
+            self.duplicates(
+                file,
+                &set_entry,
+                "field",
+                fields.iter().map(|f| f.name.as_str()),
+            );
             if !fields.iter().any(|f| f.name == "service" && f.required) {
                 self.err(file, &set_entry, "has no required `service` field");
             }
@@ -230,10 +278,28 @@ impl Checker {
                         self.err(file, &entry, format!("bank table `{t}` is not defined"));
                     }
                 }
-                (Some(_), 0) => self.err(file, &entry, format!("has a bank table but field set `{}` marks no field `banks: true`", s.fields)),
+                (Some(_), 0) => self.err(
+                    file,
+                    &entry,
+                    format!(
+                        "has a bank table but field set `{}` marks no field `banks: true`",
+                        s.fields
+                    ),
+                ),
                 (None, 0) => {}
-                (None, _) => self.err(file, &entry, format!("field set `{}` has a bank-code field but the service names no bank table", s.fields)),
-                (_, _) => self.err(file, &set_entry, "more than one field is marked `banks: true`"),
+                (None, _) => self.err(
+                    file,
+                    &entry,
+                    format!(
+                        "field set `{}` has a bank-code field but the service names no bank table",
+                        s.fields
+                    ),
+                ),
+                (_, _) => self.err(
+                    file,
+                    &set_entry,
+                    "more than one field is marked `banks: true`",
+                ),
             }
             spec.services.push(Service {
                 code: s.code.clone(),
@@ -259,16 +325,29 @@ impl Checker {
                 self.err(file, &entry, "is used by no service");
             }
             if spec.bank_tables.iter().any(|o| &o.name == name) {
-                self.err(file, &entry, "a bank table of this name is defined in another document");
+                self.err(
+                    file,
+                    &entry,
+                    "a bank table of this name is defined in another document",
+                );
                 continue;
             }
             if t.banks.is_empty() {
                 self.err(file, &entry, "has no banks");
             }
-            self.duplicates(file, &entry, "bank code", t.banks.iter().map(|b| b.code.as_str()));
+            self.duplicates(
+                file,
+                &entry,
+                "bank code",
+                t.banks.iter().map(|b| b.code.as_str()),
+            );
             for b in &t.banks {
                 if b.code.is_empty() || !b.code.chars().all(|c| c.is_ascii_alphanumeric()) {
-                    self.err(file, &entry, format!("bank code `{}` is not alphanumeric", b.code));
+                    self.err(
+                        file,
+                        &entry,
+                        format!("bank code `{}` is not alphanumeric", b.code),
+                    );
                 }
             }
             spec.bank_tables.push(BankTable {
@@ -278,7 +357,10 @@ impl Checker {
                 banks: t
                     .banks
                     .iter()
-                    .map(|b| Bank { code: b.code.clone(), name: b.name.clone() })
+                    .map(|b| Bank {
+                        code: b.code.clone(),
+                        name: b.name.clone(),
+                    })
                     .collect(),
             });
         }
@@ -300,7 +382,12 @@ impl Checker {
         for (name, r) in &api.records.entries {
             let entry = format!("record `{name}`");
             self.sources(&entry, &r.sources, known);
-            self.duplicates(FILE, &entry, "field", r.fields.iter().map(|f| f.name.as_str()));
+            self.duplicates(
+                FILE,
+                &entry,
+                "field",
+                r.fields.iter().map(|f| f.name.as_str()),
+            );
             let mut fields = Vec::new();
             for f in &r.fields {
                 let fentry = format!("{entry}: field `{}`", f.name);
@@ -342,13 +429,21 @@ impl Checker {
             }
             self.sources(&entry, &e.sources, known);
             if spec.record(&e.response).is_none() {
-                self.err(FILE, &entry, format!("response record `{}` is not defined", e.response));
+                self.err(
+                    FILE,
+                    &entry,
+                    format!("response record `{}` is not defined", e.response),
+                );
             }
             let certificate = match e.certificate.as_str() {
                 "payment" => Certificate::Payment,
                 "payout" => Certificate::Payout,
                 other => {
-                    self.err(FILE, &entry, format!("unknown certificate `{other}` (expected payment or payout)"));
+                    self.err(
+                        FILE,
+                        &entry,
+                        format!("unknown certificate `{other}` (expected payment or payout)"),
+                    );
                     continue;
                 }
             };
@@ -357,7 +452,13 @@ impl Checker {
                 "status_query" => EndpointRequest::StatusQuery,
                 "empty" => EndpointRequest::Empty,
                 other => {
-                    self.err(FILE, &entry, format!("unknown request `{other}` (expected service, status_query or empty)"));
+                    self.err(
+                        FILE,
+                        &entry,
+                        format!(
+                            "unknown request `{other}` (expected service, status_query or empty)"
+                        ),
+                    );
                     continue;
                 }
             };
@@ -372,22 +473,43 @@ impl Checker {
             });
         }
 
-        self.duplicates(FILE, "statuses", "status", api.statuses.iter().map(|s| s.value.as_str()));
+        self.duplicates(
+            FILE,
+            "statuses",
+            "status",
+            api.statuses.iter().map(|s| s.value.as_str()),
+        );
         spec.statuses = api
             .statuses
             .iter()
-            .map(|s| Status { value: s.value.clone(), is_final: s.is_final, description: s.description.clone() })
+            .map(|s| Status {
+                value: s.value.clone(),
+                is_final: s.is_final,
+                description: s.description.clone(),
+            })
             .collect();
 
         let q = &api.status_query;
         self.sources("status_query", std::slice::from_ref(&q.source), known);
-        let fields: Vec<Field> = q.fields.iter().filter_map(|f| self.field(FILE, "status_query", f)).collect();
+        let fields: Vec<Field> = q
+            .fields
+            .iter()
+            .filter_map(|f| self.field(FILE, "status_query", f))
+            .collect();
         for n in &q.one_of {
             if !fields.iter().any(|f| &f.name == n) {
-                self.err(FILE, "status_query", format!("one_of names `{n}`, which is not one of its fields"));
+                self.err(
+                    FILE,
+                    "status_query",
+                    format!("one_of names `{n}`, which is not one of its fields"),
+                );
             }
         }
-        spec.status_query = StatusQuery { source: q.source.clone(), one_of: q.one_of.clone(), fields };
+        spec.status_query = StatusQuery {
+            source: q.source.clone(),
+            one_of: q.one_of.clone(),
+            fields,
+        };
 
         for (name, e) in &api.errors.entries {
             self.sources(&format!("error `{name}`"), &e.sources, known);
@@ -398,11 +520,20 @@ impl Checker {
                 sources: e.sources.clone(),
             });
         }
-        self.duplicates(FILE, "contradictions", "contradiction", api.contradictions.iter().map(|c| c.id.as_str()));
+        self.duplicates(
+            FILE,
+            "contradictions",
+            "contradiction",
+            api.contradictions.iter().map(|c| c.id.as_str()),
+        );
         spec.contradictions = api
             .contradictions
             .iter()
-            .map(|c| Contradiction { id: c.id.clone(), readings: c.readings.clone(), decision: c.decision.clone() })
+            .map(|c| Contradiction {
+                id: c.id.clone(),
+                readings: c.readings.clone(),
+                decision: c.decision.clone(),
+            })
             .collect();
 
         // Services name the response fields they return: those must exist.
@@ -416,15 +547,32 @@ impl Checker {
                             .find(|d| d.source == s.source)
                             .map(|d| d.spec_file.clone())
                             .unwrap_or_default();
-                        self.err(&file, format!("service `{}`", s.code), format!("returns `{r}`, which record `payment_created` does not have"));
+                        self.err(
+                            &file,
+                            format!("service `{}`", s.code),
+                            format!("returns `{r}`, which record `payment_created` does not have"),
+                        );
                     }
                 }
             }
         } else if spec.services.iter().any(|s| !s.returns.is_empty()) {
-            self.err(FILE, "records", "record `payment_created` is not defined but services name fields they return");
+            self.err(
+                FILE,
+                "records",
+                "record `payment_created` is not defined but services name fields they return",
+            );
         }
         // Bank tables in the order of the services that use them.
-        let order: Vec<String> = spec.services.iter().filter_map(|s| s.bank_table.clone()).collect();
-        spec.bank_tables.sort_by_key(|t| order.iter().position(|o| *o == t.name).unwrap_or(usize::MAX));
+        let order: Vec<String> = spec
+            .services
+            .iter()
+            .filter_map(|s| s.bank_table.clone())
+            .collect();
+        spec.bank_tables.sort_by_key(|t| {
+            order
+                .iter()
+                .position(|o| *o == t.name)
+                .unwrap_or(usize::MAX)
+        });
     }
 }

@@ -34,7 +34,9 @@ impl Spec {
 
     /// The services of one direction, in catalogue order.
     pub fn services_of(&self, direction: Direction) -> impl Iterator<Item = &Service> {
-        self.services.iter().filter(move |s| s.direction == direction)
+        self.services
+            .iter()
+            .filter(move |s| s.direction == direction)
     }
 }
 

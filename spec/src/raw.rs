@@ -153,7 +153,10 @@ pub mod indexmap_lite {
 
     impl<V> Default for OrderedMap<V> {
         fn default() -> Self {
-            OrderedMap { entries: Vec::new(), duplicates: Vec::new() }
+            OrderedMap {
+                entries: Vec::new(),
+                duplicates: Vec::new(),
+            }
         }
     }
 

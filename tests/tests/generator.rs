@@ -34,7 +34,10 @@ fn broken(api_edits: &[(&str, &str)], doc_edits: &[(&str, &str)]) -> String {
         api = api.replacen(from, to, 1);
     }
     for (from, to) in doc_edits {
-        assert!(docs[0].1.contains(from), "fixture demo.yaml has no `{from}`");
+        assert!(
+            docs[0].1.contains(from),
+            "fixture demo.yaml has no `{from}`"
+        );
         docs[0].1 = docs[0].1.replacen(from, to, 1);
     }
     match alikassa_spec::load_from_sources(&api, &docs) {
@@ -46,20 +49,77 @@ fn broken(api_edits: &[(&str, &str)], doc_edits: &[(&str, &str)]) -> String {
 #[test]
 fn loader_errors_name_file_and_entry() {
     let cases: Vec<(&str, String)> = vec![
-        ("unknown_field_set", broken(&[], &[("fields: payment, banks", "fields: paymnt, banks")])),
-        ("unknown_bank_table", broken(&[], &[("banks: demo_hpp }", "banks: demo_hp }")])),
-        ("duplicate_bank_code", broken(&[], &[("code: xyz", "code: ABC")])),
-        ("duplicate_service", broken(&[], &[("code: demo_payout", "code: demo_hpp")])),
-        ("required_field_without_type", broken(&[], &[("name: customer_ip, type: ip, required", "name: customer_ip, required")])),
+        (
+            "unknown_field_set",
+            broken(&[], &[("fields: payment, banks", "fields: paymnt, banks")]),
+        ),
+        (
+            "unknown_bank_table",
+            broken(&[], &[("banks: demo_hpp }", "banks: demo_hp }")]),
+        ),
+        (
+            "duplicate_bank_code",
+            broken(&[], &[("code: xyz", "code: ABC")]),
+        ),
+        (
+            "duplicate_service",
+            broken(&[], &[("code: demo_payout", "code: demo_hpp")]),
+        ),
+        (
+            "required_field_without_type",
+            broken(
+                &[],
+                &[(
+                    "name: customer_ip, type: ip, required",
+                    "name: customer_ip, required",
+                )],
+            ),
+        ),
         ("unknown_type", broken(&[], &[("type: ip", "type: ipv4")])),
-        ("unknown_format", broken(&[], &[("format: bic", "format: iban")])),
-        ("unknown_key", broken(&[], &[("title: Demo solution", "title: Demo solution\ntitel: typo")])),
-        ("payment_without_flow", broken(&[], &[("flow: hosted, ", "")])),
-        ("returns_unknown_field", broken(&[], &[("returns: [url]", "returns: [link]")])),
-        ("unknown_source", broken(&[("sources: [demo.txt] }", "sources: [nowhere.txt] }")], &[])),
-        ("unknown_record", broken(&[("response: payment_details", "response: payment_detail")], &[])),
-        ("unknown_record_kind", broken(&[("kind: bool", "kind: boolean")], &[])),
-        ("one_of_not_a_field", broken(&[("one_of: [order_id, id]", "one_of: [order_id, uuid]")], &[])),
+        (
+            "unknown_format",
+            broken(&[], &[("format: bic", "format: iban")]),
+        ),
+        (
+            "unknown_key",
+            broken(
+                &[],
+                &[("title: Demo solution", "title: Demo solution\ntitel: typo")],
+            ),
+        ),
+        (
+            "payment_without_flow",
+            broken(&[], &[("flow: hosted, ", "")]),
+        ),
+        (
+            "returns_unknown_field",
+            broken(&[], &[("returns: [url]", "returns: [link]")]),
+        ),
+        (
+            "unknown_source",
+            broken(
+                &[("sources: [demo.txt] }", "sources: [nowhere.txt] }")],
+                &[],
+            ),
+        ),
+        (
+            "unknown_record",
+            broken(
+                &[("response: payment_details", "response: payment_detail")],
+                &[],
+            ),
+        ),
+        (
+            "unknown_record_kind",
+            broken(&[("kind: bool", "kind: boolean")], &[]),
+        ),
+        (
+            "one_of_not_a_field",
+            broken(
+                &[("one_of: [order_id, id]", "one_of: [order_id, uuid]")],
+                &[],
+            ),
+        ),
         ("not_yaml", broken(&[], &[("field_sets:", "field_sets: [")])),
     ];
     for (name, message) in cases {

@@ -1,6 +1,8 @@
 //! The provider's documented answers decode into the generated records.
 
-use alikassa_types::{Amount, PaymentCreated, PaymentDetails, PaymentStatus, PayoutCreated, PayoutDetails};
+use alikassa_types::{
+    Amount, PaymentCreated, PaymentDetails, PaymentStatus, PayoutCreated, PayoutDetails,
+};
 
 /// The "Success Response (HTTP 200)" of 004 (Check Payment Status), verbatim.
 const STATUS_SAMPLE: &str = r#"{
@@ -42,7 +44,10 @@ fn the_status_sample_decodes() {
     assert_eq!(d.amount.unwrap().to_string(), "10.000000000");
     assert_eq!(d.hold_amount, None);
     assert_eq!(d.hold_at, None);
-    assert_eq!(d.commission_amount.unwrap().as_decimal() + d.account_payment_amount.unwrap().as_decimal(), d.amount.unwrap().as_decimal());
+    assert_eq!(
+        d.commission_amount.unwrap().as_decimal() + d.account_payment_amount.unwrap().as_decimal(),
+        d.amount.unwrap().as_decimal()
+    );
     assert_eq!(d.currency.as_deref(), Some("EUR"));
     // Written back, the amounts are as the provider wrote them.
     let back = serde_json::to_value(&d).unwrap();
@@ -69,22 +74,41 @@ fn creation_samples_decode() {
     assert_eq!(h2h.url, None);
     assert_eq!(h2h.card_number.as_deref(), Some("1111111111110019"));
     assert_eq!(h2h.card_holder_name.as_deref(), Some("Name Patronymic L."));
-    let payout: PayoutCreated = serde_json::from_str(r#"{"id": "5001", "payment_status": "wait"}"#).unwrap();
+    let payout: PayoutCreated =
+        serde_json::from_str(r#"{"id": "5001", "payment_status": "wait"}"#).unwrap();
     assert_eq!(payout.id, 5001);
 }
 
 #[test]
 fn what_would_mislead_is_an_error() {
-    let missing_id = serde_json::from_str::<PaymentCreated>(r#"{"payment_status": "wait"}"#).unwrap_err();
-    assert!(missing_id.to_string().contains("missing field `id`"), "{missing_id}");
+    let missing_id =
+        serde_json::from_str::<PaymentCreated>(r#"{"payment_status": "wait"}"#).unwrap_err();
+    assert!(
+        missing_id.to_string().contains("missing field `id`"),
+        "{missing_id}"
+    );
     let missing_status = serde_json::from_str::<PayoutCreated>(r#"{"id": 1}"#).unwrap_err();
-    assert!(missing_status.to_string().contains("payment_status"), "{missing_status}");
-    let bad_id = serde_json::from_str::<PayoutCreated>(r#"{"id": "12a", "payment_status": "wait"}"#).unwrap_err();
+    assert!(
+        missing_status.to_string().contains("payment_status"),
+        "{missing_status}"
+    );
+    let bad_id =
+        serde_json::from_str::<PayoutCreated>(r#"{"id": "12a", "payment_status": "wait"}"#)
+            .unwrap_err();
     assert!(bad_id.to_string().contains("field `id`"), "{bad_id}");
-    let bad_amount = serde_json::from_str::<PayoutDetails>(r#"{"id": 1, "payment_status": "paid", "amount": "ten"}"#).unwrap_err();
-    assert!(bad_amount.to_string().contains("field `amount`"), "{bad_amount}");
+    let bad_amount = serde_json::from_str::<PayoutDetails>(
+        r#"{"id": 1, "payment_status": "paid", "amount": "ten"}"#,
+    )
+    .unwrap_err();
+    assert!(
+        bad_amount.to_string().contains("field `amount`"),
+        "{bad_amount}"
+    );
     let not_object = serde_json::from_str::<PayoutDetails>("[]").unwrap_err();
-    assert!(not_object.to_string().contains("JSON object"), "{not_object}");
+    assert!(
+        not_object.to_string().contains("JSON object"),
+        "{not_object}"
+    );
 }
 
 #[test]
@@ -94,7 +118,10 @@ fn new_fields_and_statuses_are_tolerated() {
     )
     .unwrap();
     assert_eq!(d.payment_status, PaymentStatus::Unknown("refunded".into()));
-    assert!(!d.payment_status.is_final(), "an unknown status is not final: keep asking");
+    assert!(
+        !d.payment_status.is_final(),
+        "an unknown status is not final: keep asking"
+    );
     assert_eq!(d.amount.unwrap().to_string(), "12.50");
     assert_eq!(d.is_partial_payment, Some(false));
     assert_eq!(d.rrn.as_deref(), Some("123456"));

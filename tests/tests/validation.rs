@@ -8,7 +8,14 @@ use proptest::prelude::*;
 use serde_json::{json, Value};
 
 fn idr(order_id: &str) -> OnlineBankingIdrHpp {
-    OnlineBankingIdrHpp::new("100".parse().unwrap(), order_id, "10.0.0.1".parse().unwrap(), OnlineBankingIdrHppBank::Bni, "Budi", "Santoso")
+    OnlineBankingIdrHpp::new(
+        "100".parse().unwrap(),
+        order_id,
+        "10.0.0.1".parse().unwrap(),
+        OnlineBankingIdrHppBank::Bni,
+        "Budi",
+        "Santoso",
+    )
 }
 
 fn fields_at_fault(e: &alikassa_types::InvalidRequest) -> Vec<&str> {
@@ -92,19 +99,48 @@ fn json_reports_every_problem_at_once() {
         "success_redirect_id": "x",
     }))
     .unwrap_err();
-    assert_eq!(fields_at_fault(&e), ["amount", "order_id", "customer_ip", "customer_code", "customer_last_name", "success_redirect_id"]);
+    assert_eq!(
+        fields_at_fault(&e),
+        [
+            "amount",
+            "order_id",
+            "customer_ip",
+            "customer_code",
+            "customer_last_name",
+            "success_redirect_id"
+        ]
+    );
     let laravel = Value::Object(e.to_laravel_errors());
-    assert_eq!(laravel["order_id"], json!(["The order id field is required."]));
-    assert_eq!(laravel["customer_ip"], json!(["The customer ip must be a valid IP address."]));
-    assert_eq!(laravel["customer_code"], json!(["The selected customer code is invalid."]));
-    assert_eq!(laravel["amount"], json!(["The amount must have at most 2 decimal places."]));
+    assert_eq!(
+        laravel["order_id"],
+        json!(["The order id field is required."])
+    );
+    assert_eq!(
+        laravel["customer_ip"],
+        json!(["The customer ip must be a valid IP address."])
+    );
+    assert_eq!(
+        laravel["customer_code"],
+        json!(["The selected customer code is invalid."])
+    );
+    assert_eq!(
+        laravel["amount"],
+        json!(["The amount must have at most 2 decimal places."])
+    );
 }
 
 #[test]
 fn the_body_is_php_json_in_documented_order() {
-    let r = OnlineBankingIdrHpp::new("500".parse().unwrap(), "A/1", "18.191.80.10".parse().unwrap(), OnlineBankingIdrHppBank::Bca, "Иван", "O'Brien")
-        .notification_endpoint_url("https://shop.example/notify?a=1&b=2")
-        .success_redirect_id(1);
+    let r = OnlineBankingIdrHpp::new(
+        "500".parse().unwrap(),
+        "A/1",
+        "18.191.80.10".parse().unwrap(),
+        OnlineBankingIdrHppBank::Bca,
+        "Иван",
+        "O'Brien",
+    )
+    .notification_endpoint_url("https://shop.example/notify?a=1&b=2")
+    .success_redirect_id(1);
     let body = PaymentRequest::from(r).to_body().unwrap();
     assert_eq!(
         String::from_utf8(body).unwrap(),

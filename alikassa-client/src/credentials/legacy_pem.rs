@@ -6,7 +6,10 @@
 //! result is a PKCS#1 `RSAPrivateKey`. The format has no MAC: the padding and the DER
 //! structure are the only signs of a wrong password, and both are reported as one.
 
-use cbc::cipher::{block_padding::Pkcs7, BlockCipher, BlockDecryptMut, KeyInit, KeyIvInit};
+use cbc::cipher::{
+    block_padding::{NoPadding, Pkcs7},
+    BlockCipher, BlockDecryptMut, KeyInit, KeyIvInit,
+};
 use md5::{Digest as _, Md5};
 use pkcs1::der::Decode as _;
 use rsa::pkcs1::DecodeRsaPrivateKey as _;
@@ -19,34 +22,34 @@ use super::{CredentialError, KeyFormat};
 /// A cipher OpenSSL writes in `DEK-Info`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Cipher {
-    Aes128Cbc,
-    Aes192Cbc,
-    Aes256Cbc,
-    DesEde3Cbc,
+    Aes128,
+    Aes192,
+    Aes256,
+    DesEde3,
 }
 
 impl Cipher {
     fn from_dek_name(name: &str) -> Option<Self> {
         match name.to_ascii_uppercase().as_str() {
-            "AES-128-CBC" => Some(Self::Aes128Cbc),
-            "AES-192-CBC" => Some(Self::Aes192Cbc),
-            "AES-256-CBC" => Some(Self::Aes256Cbc),
-            "DES-EDE3-CBC" => Some(Self::DesEde3Cbc),
+            "AES-128-CBC" => Some(Self::Aes128),
+            "AES-192-CBC" => Some(Self::Aes192),
+            "AES-256-CBC" => Some(Self::Aes256),
+            "DES-EDE3-CBC" => Some(Self::DesEde3),
             _ => None,
         }
     }
 
     fn key_len(self) -> usize {
         match self {
-            Self::Aes128Cbc => 16,
-            Self::Aes192Cbc | Self::DesEde3Cbc => 24,
-            Self::Aes256Cbc => 32,
+            Self::Aes128 => 16,
+            Self::Aes192 | Self::DesEde3 => 24,
+            Self::Aes256 => 32,
         }
     }
 
     fn block_len(self) -> usize {
         match self {
-            Self::DesEde3Cbc => 8,
+            Self::DesEde3 => 8,
             _ => 16,
         }
     }
@@ -88,12 +91,14 @@ pub(crate) fn prepare(block: &PemBlock) -> Result<Option<LegacyEncrypted<'_>>, C
         CredentialError::malformed("the `DEK-Info` header is not `<cipher>,<hex IV>`".to_owned())
     })?;
     let name = name.trim();
-    let cipher = Cipher::from_dek_name(name).ok_or_else(|| CredentialError::UnsupportedAlgorithm {
-        algorithm: name.to_owned(),
-        detail: " (legacy `DEK-Info` cipher; supported: AES-128-CBC, AES-192-CBC, AES-256-CBC, \
+    let cipher =
+        Cipher::from_dek_name(name).ok_or_else(|| CredentialError::UnsupportedAlgorithm {
+            algorithm: name.to_owned(),
+            detail:
+                " (legacy `DEK-Info` cipher; supported: AES-128-CBC, AES-192-CBC, AES-256-CBC, \
                  DES-EDE3-CBC)"
-            .to_owned(),
-    })?;
+                    .to_owned(),
+        })?;
     let iv = decode_hex(iv_hex.trim())
         .filter(|iv| iv.len() == cipher.block_len())
         .ok_or_else(|| {
@@ -126,13 +131,17 @@ impl LegacyEncrypted<'_> {
         salt.copy_from_slice(&self.iv[..8]);
         let key = evp_bytes_to_key(password, &salt, self.cipher.key_len());
         let mut buf = Zeroizing::new(self.ciphertext.to_vec());
-        let plain_len = match self.cipher {
-            Cipher::Aes128Cbc => cbc_decrypt::<aes::Aes128>(&key, &self.iv, &mut buf),
-            Cipher::Aes192Cbc => cbc_decrypt::<aes::Aes192>(&key, &self.iv, &mut buf),
-            Cipher::Aes256Cbc => cbc_decrypt::<aes::Aes256>(&key, &self.iv, &mut buf),
-            Cipher::DesEde3Cbc => cbc_decrypt::<des::TdesEde3>(&key, &self.iv, &mut buf),
-        }
-        .ok_or_else(wrong)?;
+        let Some(plain_len) = self.cbc(&key, &mut buf, false) else {
+            return Err(if self.is_truncated(&key) {
+                CredentialError::malformed(
+                    "the encrypted `RSA PRIVATE KEY` is shorter than the key it holds: \
+                     the file is truncated"
+                        .to_owned(),
+                )
+            } else {
+                wrong()
+            });
+        };
         let plain = &buf[..plain_len];
         // A wrong key yields valid padding about once in 256 tries; the DER check
         // catches those.
@@ -143,23 +152,66 @@ impl LegacyEncrypted<'_> {
     }
 }
 
-/// CBC-decrypt `buf` in place and strip PKCS#7 padding: the plaintext length, or
-/// `None` when the padding is wrong.
-fn cbc_decrypt<C>(key: &[u8], iv: &[u8], buf: &mut [u8]) -> Option<usize>
+impl LegacyEncrypted<'_> {
+    /// CBC-decrypt `buf` in place with the cipher of `DEK-Info`; unless `raw`, strip
+    /// PKCS#7 padding. The plaintext length, or `None` when the padding is wrong.
+    fn cbc(&self, key: &[u8], buf: &mut [u8], raw: bool) -> Option<usize> {
+        match self.cipher {
+            Cipher::Aes128 => cbc_decrypt::<aes::Aes128>(key, &self.iv, buf, raw),
+            Cipher::Aes192 => cbc_decrypt::<aes::Aes192>(key, &self.iv, buf, raw),
+            Cipher::Aes256 => cbc_decrypt::<aes::Aes256>(key, &self.iv, buf, raw),
+            Cipher::DesEde3 => cbc_decrypt::<des::TdesEde3>(key, &self.iv, buf, raw),
+        }
+    }
+
+    /// After a padding failure: does the first block decrypt to the start of a PKCS#1
+    /// `RSAPrivateKey` (`30 82 LL LL 02 01 00`) announcing more bytes than the file
+    /// holds? Then the password is right and the file was cut on a block boundary. A
+    /// wrong password produces those 7 bytes with probability 2^-56.
+    fn is_truncated(&self, key: &[u8]) -> bool {
+        let block = self.cipher.block_len();
+        let mut first = Zeroizing::new(self.ciphertext[..block].to_vec());
+        if self.cbc(key, &mut first, true).is_none() {
+            return false;
+        }
+        match first.as_slice() {
+            [0x30, 0x82, hi, lo, 0x02, 0x01, 0x00, ..] => {
+                ((usize::from(*hi) << 8) | usize::from(*lo))
+                    > self.ciphertext.len().saturating_sub(4)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// CBC-decrypt `buf` in place; unless `raw`, strip PKCS#7 padding. The plaintext
+/// length, or `None` when the padding is wrong.
+fn cbc_decrypt<C>(key: &[u8], iv: &[u8], buf: &mut [u8], raw: bool) -> Option<usize>
 where
     C: BlockDecryptMut + BlockCipher + KeyInit,
 {
     let decryptor = cbc::Decryptor::<C>::new_from_slices(key, iv).ok()?;
-    decryptor
-        .decrypt_padded_mut::<Pkcs7>(buf)
-        .ok()
-        .map(<[u8]>::len)
+    if raw {
+        decryptor
+            .decrypt_padded_mut::<NoPadding>(buf)
+            .ok()
+            .map(<[u8]>::len)
+    } else {
+        decryptor
+            .decrypt_padded_mut::<Pkcs7>(buf)
+            .ok()
+            .map(<[u8]>::len)
+    }
 }
 
 /// OpenSSL's `EVP_BytesToKey` with MD5 and one iteration, as used by legacy PEM
 /// encryption: `D_1 = MD5(password || salt)`, `D_i = MD5(D_{i-1} || password || salt)`,
 /// key = the first `key_len` bytes of `D_1 || D_2 || ...`.
-pub(crate) fn evp_bytes_to_key(password: &[u8], salt: &[u8; 8], key_len: usize) -> Zeroizing<Vec<u8>> {
+pub(crate) fn evp_bytes_to_key(
+    password: &[u8],
+    salt: &[u8; 8],
+    key_len: usize,
+) -> Zeroizing<Vec<u8>> {
     let mut out = Zeroizing::new(Vec::with_capacity(key_len + 16));
     let mut prev = Zeroizing::new([0u8; 16]);
     let mut first = true;
@@ -241,7 +293,9 @@ mod tests {
     #[test]
     fn wrong_password_with_valid_padding_is_wrong_password() {
         let pem = include_bytes!("../../tests/fixtures/keys/private-legacy-aes128.pem");
-        let blocks = super::super::pem::parse(pem).map_err(|e| e.to_string()).unwrap();
+        let blocks = super::super::pem::parse(pem)
+            .map_err(|e| e.to_string())
+            .unwrap();
         let enc = prepare(&blocks[0])
             .map_err(|e| e.to_string())
             .unwrap()
@@ -253,7 +307,7 @@ mod tests {
             let pw = format!("wrong-{i}");
             let key = evp_bytes_to_key(pw.as_bytes(), &salt, 16);
             let mut buf = enc.ciphertext.to_vec();
-            if cbc_decrypt::<aes::Aes128>(&key, &enc.iv, &mut buf).is_none() {
+            if cbc_decrypt::<aes::Aes128>(&key, &enc.iv, &mut buf, false).is_none() {
                 continue;
             }
             hits += 1;
@@ -277,7 +331,12 @@ mod tests {
     fn evp_bytes_to_key_matches_live_openssl() {
         for (cipher, len, pass, salt) in [
             ("aes-128-cbc", 16, "secret", "0102030405060708"),
-            ("aes-192-cbc", 24, "pässwörd with spaces", "a1b2c3d4e5f60718"),
+            (
+                "aes-192-cbc",
+                24,
+                "pässwörd with spaces",
+                "a1b2c3d4e5f60718",
+            ),
             ("aes-256-cbc", 32, "x", "0000000000000000"),
             ("des-ede3-cbc", 24, "another one", "deadbeefcafebabe"),
         ] {
@@ -287,9 +346,9 @@ mod tests {
                 .output();
             let out = match out {
                 Ok(o) => o,
-                Err(e) => panic!(
-                    "the `openssl` command is required for this test (install OpenSSL): {e}"
-                ),
+                Err(e) => {
+                    panic!("the `openssl` command is required for this test (install OpenSSL): {e}")
+                }
             };
             let stdout = String::from_utf8_lossy(&out.stdout);
             let key_line = stdout

@@ -24,6 +24,7 @@ mod pkcs8_key;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use base64::Engine as _;
 use rsa::pkcs1::DecodeRsaPublicKey as _;
@@ -79,29 +80,22 @@ impl fmt::Display for KeyFormat {
 }
 
 /// Why a key could not be loaded. Messages never contain the password or key material.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum CredentialError {
     /// A key or password file is missing or unreadable.
-    #[error("cannot read `{}`: {source}", path.display())]
     Io {
         /// The file.
         path: PathBuf,
         /// The underlying error.
-        #[source]
         source: std::io::Error,
     },
     /// The password does not decrypt the key.
-    #[error("wrong password for the {format} private key")]
     WrongPassword {
         /// The key's format.
         format: KeyFormat,
     },
     /// The key is encrypted and no password was given.
-    #[error(
-        "the {format} private key is encrypted but no password was given{}",
-        missing_file_note(.password_file.as_deref())
-    )]
     PasswordRequired {
         /// The key's format.
         format: KeyFormat,
@@ -109,22 +103,16 @@ pub enum CredentialError {
         password_file: Option<PathBuf>,
     },
     /// The PEM or DER data is truncated or damaged.
-    #[error("malformed key data: {detail}")]
     Malformed {
         /// What is wrong (never the data itself).
         detail: String,
     },
     /// The key is not an RSA key (e.g. an EC key).
-    #[error("not an RSA key: found {found}; AliKassa keys are RSA")]
     NotRsa {
         /// What was found, e.g. "an EC key (curve P-256)".
         found: String,
     },
     /// The key is encrypted with an algorithm this crate does not implement.
-    #[error(
-        "unsupported key encryption algorithm `{algorithm}`{detail}; convert the key with: {}",
-        CONVERT_COMMAND
-    )]
     UnsupportedAlgorithm {
         /// The algorithm's name, e.g. `pbeWithSHA1And3-KeyTripleDES-CBC`.
         algorithm: String,
@@ -132,7 +120,6 @@ pub enum CredentialError {
         detail: String,
     },
     /// The PEM data holds something other than the expected kind of key.
-    #[error("expected {expected}, found {found}{}", hint_note(.hint))]
     UnexpectedPem {
         /// What was expected, e.g. "a private key".
         expected: &'static str,
@@ -142,11 +129,53 @@ pub enum CredentialError {
         hint: Option<&'static str>,
     },
     /// The key decodes but is not a valid RSA key.
-    #[error("invalid RSA key: {detail}")]
     InvalidKey {
         /// What is wrong.
         detail: String,
     },
+}
+
+impl fmt::Display for CredentialError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Io { path, source } => write!(f, "cannot read `{}`: {source}", path.display()),
+            Self::WrongPassword { format } => {
+                write!(f, "wrong password for the {format} private key")
+            }
+            Self::PasswordRequired {
+                format,
+                password_file,
+            } => {
+                write!(
+                    f,
+                    "the {format} private key is encrypted but no password was given{}",
+                    missing_file_note(password_file.as_deref())
+                )
+            }
+            Self::Malformed { detail } => write!(f, "malformed key data: {detail}"),
+            Self::NotRsa { found } => {
+                write!(f, "not an RSA key: found {found}; AliKassa keys are RSA")
+            }
+            Self::UnsupportedAlgorithm { algorithm, detail } => {
+                write!(f, "unsupported key encryption algorithm `{algorithm}`{detail}; convert the key with: {CONVERT_COMMAND}")
+            }
+            Self::UnexpectedPem {
+                expected,
+                found,
+                hint,
+            } => write!(f, "expected {expected}, found {found}{}", hint_note(hint)),
+            Self::InvalidKey { detail } => write!(f, "invalid RSA key: {detail}"),
+        }
+    }
+}
+
+impl std::error::Error for CredentialError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
 }
 
 impl CredentialError {
@@ -179,7 +208,9 @@ fn hint_note(hint: &Option<&'static str>) -> String {
 /// ```
 #[derive(Clone)]
 pub struct PrivateKey {
-    key: RsaPrivateKey,
+    // Shared: clones (one per signer) do not copy the key material, and the last one
+    // dropped zeroizes it (`RsaPrivateKey` is `ZeroizeOnDrop`).
+    key: Arc<RsaPrivateKey>,
     format: KeyFormat,
 }
 
@@ -215,58 +246,61 @@ impl PrivateKey {
         let blocks = pem::parse(pem)?;
         let Some(block) = blocks.iter().find(|b| b.label.ends_with("PRIVATE KEY")) else {
             return Err(CredentialError::UnexpectedPem {
-                expected: "a private key (`ENCRYPTED PRIVATE KEY`, `RSA PRIVATE KEY` or `PRIVATE KEY`)",
+                expected:
+                    "a private key (`ENCRYPTED PRIVATE KEY`, `RSA PRIVATE KEY` or `PRIVATE KEY`)",
                 found: labels(&blocks),
                 hint: None,
             });
         };
-        let (key, format) = match block.label.as_str() {
-            "ENCRYPTED PRIVATE KEY" => {
-                let info = pkcs8_key::prepare_encrypted(&block.der)?;
-                let format = KeyFormat::EncryptedPkcs8;
-                let key = with_password(password, format, |pw| pkcs8_key::decrypt(&info, pw))?;
-                (key, format)
-            }
-            "PRIVATE KEY" => (pkcs8_key::parse_plain(&block.der)?, KeyFormat::Pkcs8),
-            "RSA PRIVATE KEY" => match legacy_pem::prepare(block)? {
-                Some(encrypted) => {
-                    let format = KeyFormat::LegacyEncryptedPkcs1;
-                    let key = with_password(password, format, |pw| encrypted.decrypt(pw))?;
+        let (key, format) =
+            match block.label.as_str() {
+                "ENCRYPTED PRIVATE KEY" => {
+                    let info = pkcs8_key::prepare_encrypted(&block.der)?;
+                    let format = KeyFormat::EncryptedPkcs8;
+                    let key = with_password(password, format, |pw| pkcs8_key::decrypt(&info, pw))?;
                     (key, format)
                 }
-                None => (parse_pkcs1(&block.der)?, KeyFormat::Pkcs1),
-            },
-            "EC PRIVATE KEY" => {
-                let curve = pkcs8_key::sec1_curve(&block.der)
-                    .map(|c| format!(" (curve {c})"))
-                    .unwrap_or_default();
-                return Err(CredentialError::NotRsa {
-                    found: format!("an EC key{curve} (SEC1 `EC PRIVATE KEY`)"),
-                });
-            }
-            "DSA PRIVATE KEY" => {
-                return Err(CredentialError::NotRsa {
-                    found: "a DSA key (`DSA PRIVATE KEY`)".to_owned(),
-                })
-            }
-            "OPENSSH PRIVATE KEY" => {
-                return Err(CredentialError::UnexpectedPem {
+                "PRIVATE KEY" => (pkcs8_key::parse_plain(&block.der)?, KeyFormat::Pkcs8),
+                "RSA PRIVATE KEY" => match legacy_pem::prepare(block)? {
+                    Some(encrypted) => {
+                        let format = KeyFormat::LegacyEncryptedPkcs1;
+                        let key = with_password(password, format, |pw| encrypted.decrypt(pw))?;
+                        (key, format)
+                    }
+                    None => (parse_pkcs1(&block.der)?, KeyFormat::Pkcs1),
+                },
+                "EC PRIVATE KEY" => {
+                    let curve = pkcs8_key::sec1_curve(&block.der)
+                        .map(|c| format!(" (curve {c})"))
+                        .unwrap_or_default();
+                    return Err(CredentialError::NotRsa {
+                        found: format!("an EC key{curve} (SEC1 `EC PRIVATE KEY`)"),
+                    });
+                }
+                "DSA PRIVATE KEY" => {
+                    return Err(CredentialError::NotRsa {
+                        found: "a DSA key (`DSA PRIVATE KEY`)".to_owned(),
+                    })
+                }
+                "OPENSSH PRIVATE KEY" => return Err(CredentialError::UnexpectedPem {
                     expected: "a PEM private key",
                     found: "an OpenSSH-format key (`OPENSSH PRIVATE KEY`)".to_owned(),
                     hint: Some(
                         "convert it with `ssh-keygen -p -m PKCS8 -f <file>` (rewrites the file)",
                     ),
-                })
-            }
-            other => {
-                return Err(CredentialError::UnexpectedPem {
-                    expected: "an RSA private key",
-                    found: format!("`{other}`"),
-                    hint: None,
-                })
-            }
-        };
-        Ok(Self { key, format })
+                }),
+                other => {
+                    return Err(CredentialError::UnexpectedPem {
+                        expected: "an RSA private key",
+                        found: format!("`{other}`"),
+                        hint: None,
+                    })
+                }
+            };
+        Ok(Self {
+            key: Arc::new(key),
+            format,
+        })
     }
 
     /// Read `private.pem` (and `password.txt`, if present) from a directory holding
@@ -390,9 +424,10 @@ impl PublicKey {
     pub fn from_pem(pem: &[u8]) -> Result<Self, CredentialError> {
         let blocks = pem::parse(pem)?;
         if let Some(block) = blocks.iter().find(|b| b.label == "PUBLIC KEY") {
-            let spki = pkcs8::SubjectPublicKeyInfoRef::try_from(block.der.as_slice()).map_err(
-                |e| CredentialError::malformed(format!("the `PUBLIC KEY` is not valid DER: {e}")),
-            )?;
+            let spki =
+                pkcs8::SubjectPublicKeyInfoRef::try_from(block.der.as_slice()).map_err(|e| {
+                    CredentialError::malformed(format!("the `PUBLIC KEY` is not valid DER: {e}"))
+                })?;
             if spki.algorithm.oid != oids::RSA_ENCRYPTION {
                 return Err(CredentialError::NotRsa {
                     found: pkcs8_key::describe_algorithm(&spki.algorithm),
@@ -501,7 +536,9 @@ fn parse_pkcs1(der: &[u8]) -> Result<RsaPrivateKey, CredentialError> {
     use pkcs1::der::Decode as _;
     use rsa::pkcs1::DecodeRsaPrivateKey as _;
     pkcs1::RsaPrivateKey::from_der(der).map_err(|e| {
-        CredentialError::malformed(format!("the `RSA PRIVATE KEY` is not valid PKCS#1 DER: {e}"))
+        CredentialError::malformed(format!(
+            "the `RSA PRIVATE KEY` is not valid PKCS#1 DER: {e}"
+        ))
     })?;
     RsaPrivateKey::from_pkcs1_der(der).map_err(|e| CredentialError::InvalidKey {
         detail: e.to_string(),

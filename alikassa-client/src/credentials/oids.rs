@@ -7,7 +7,8 @@ use pkcs8::ObjectIdentifier;
 pub(crate) const RSA_ENCRYPTION: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 /// `id-ecPublicKey`.
-pub(crate) const EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+pub(crate) const EC_PUBLIC_KEY: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
 /// PBES2.
 pub(crate) const PBES2: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.5.13");
 /// PBKDF2.
@@ -27,8 +28,14 @@ const NAMES: &[(&str, &str)] = &[
     // PKCS#12 password-based encryption (what `-v1 PBE-SHA1-3DES` writes).
     ("1.2.840.113549.1.12.1.1", "pbeWithSHA1And128BitRC4"),
     ("1.2.840.113549.1.12.1.2", "pbeWithSHA1And40BitRC4"),
-    ("1.2.840.113549.1.12.1.3", "pbeWithSHA1And3-KeyTripleDES-CBC"),
-    ("1.2.840.113549.1.12.1.4", "pbeWithSHA1And2-KeyTripleDES-CBC"),
+    (
+        "1.2.840.113549.1.12.1.3",
+        "pbeWithSHA1And3-KeyTripleDES-CBC",
+    ),
+    (
+        "1.2.840.113549.1.12.1.4",
+        "pbeWithSHA1And2-KeyTripleDES-CBC",
+    ),
     ("1.2.840.113549.1.12.1.5", "pbeWithSHA1And128BitRC2-CBC"),
     ("1.2.840.113549.1.12.1.6", "pbeWithSHA1And40BitRC2-CBC"),
     // PKCS#5 PBES1.

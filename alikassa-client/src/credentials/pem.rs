@@ -66,7 +66,9 @@ pub(crate) fn parse(input: &[u8]) -> Result<Vec<PemBlock>, CredentialError> {
             if in_headers {
                 if let Some(colon) = line.iter().position(|&b| b == b':') {
                     let name = String::from_utf8_lossy(&line[..colon]).trim().to_owned();
-                    let value = String::from_utf8_lossy(&line[colon + 1..]).trim().to_owned();
+                    let value = String::from_utf8_lossy(&line[colon + 1..])
+                        .trim()
+                        .to_owned();
                     headers.push((name, value));
                     continue;
                 }
@@ -99,15 +101,17 @@ pub(crate) fn parse(input: &[u8]) -> Result<Vec<PemBlock>, CredentialError> {
         });
     }
     if blocks.is_empty() {
-        return Err(CredentialError::malformed(if input.first() == Some(&0x30) {
-            "the data is binary DER, not PEM; convert it with \
+        return Err(CredentialError::malformed(
+            if input.first() == Some(&0x30) {
+                "the data is binary DER, not PEM; convert it with \
              `openssl pkey -inform DER -in key.der -out private.pem`"
-                .to_owned()
-        } else if input.iter().all(u8::is_ascii_whitespace) {
-            "the key file is empty".to_owned()
-        } else {
-            "no `-----BEGIN ...-----` PEM block found".to_owned()
-        }));
+                    .to_owned()
+            } else if input.iter().all(u8::is_ascii_whitespace) {
+                "the key file is empty".to_owned()
+            } else {
+                "no `-----BEGIN ...-----` PEM block found".to_owned()
+            },
+        ));
     }
     Ok(blocks)
 }
@@ -171,6 +175,9 @@ DEK-Info: AES-128-CBC,00112233445566778899AABBCCDDEEFF\r\n\r\nAAEC\r\nAw==\r\n\
             Err(CredentialError::Malformed { .. })
         ));
         assert!(matches!(parse(b""), Err(CredentialError::Malformed { .. })));
-        assert!(matches!(parse(&[0x30, 0x82, 1, 2]), Err(CredentialError::Malformed { .. })));
+        assert!(matches!(
+            parse(&[0x30, 0x82, 1, 2]),
+            Err(CredentialError::Malformed { .. })
+        ));
     }
 }

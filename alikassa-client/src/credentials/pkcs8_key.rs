@@ -3,7 +3,9 @@
 
 use pkcs8::der::asn1::{AnyRef, ContextSpecific, OctetStringRef};
 use pkcs8::der::{Decode as _, ErrorKind, Reader as _, TagNumber};
-use pkcs8::{pkcs5, AlgorithmIdentifierRef, EncryptedPrivateKeyInfo, ObjectIdentifier, PrivateKeyInfo};
+use pkcs8::{
+    pkcs5, AlgorithmIdentifierRef, EncryptedPrivateKeyInfo, ObjectIdentifier, PrivateKeyInfo,
+};
 use rsa::RsaPrivateKey;
 
 use super::{oids, CredentialError, KeyFormat};
@@ -12,7 +14,9 @@ use super::{oids, CredentialError, KeyFormat};
 ///
 /// Unsupported schemes (PBES1, PKCS#12 PBE, unknown PBES2 ciphers) are reported by
 /// name before any password is asked for.
-pub(crate) fn prepare_encrypted(der: &[u8]) -> Result<EncryptedPrivateKeyInfo<'_>, CredentialError> {
+pub(crate) fn prepare_encrypted(
+    der: &[u8],
+) -> Result<EncryptedPrivateKeyInfo<'_>, CredentialError> {
     let malformed = |e: pkcs8::der::Error| {
         CredentialError::malformed(format!("the `ENCRYPTED PRIVATE KEY` is not valid DER: {e}"))
     };
@@ -133,8 +137,7 @@ pub(crate) fn sec1_curve(der: &[u8]) -> Option<String> {
         .sequence(|r| {
             let _version = u8::decode(r)?;
             let _key = OctetStringRef::decode(r)?;
-            let params =
-                ContextSpecific::<ObjectIdentifier>::decode_explicit(r, TagNumber::N0)?;
+            let params = ContextSpecific::<ObjectIdentifier>::decode_explicit(r, TagNumber::N0)?;
             let rest = r.remaining_len();
             r.read_slice(rest)?;
             Ok(params.map(|p| p.value))

@@ -2,14 +2,12 @@
 // generator and run `cargo xtask codegen`.
 
 //! Requests: one type per service, and the status query.
-use std::net::IpAddr;
+use crate::catalogue::Direction;
+use crate::validate::{read, required_message, FieldError, InvalidRequest, JsonFields, Validator};
+use crate::Amount;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
-use crate::catalogue::Direction;
-use crate::validate::{
-    read, required_message, FieldError, InvalidRequest, JsonFields, Validator,
-};
-use crate::Amount;
+use std::net::IpAddr;
 /// `online_banking_idr_hpp`: payment in ID (IDR), hosted.
 ///
 /// From `000_a52569272cf5232d.txt`, "Creating payments".
@@ -90,10 +88,7 @@ impl OnlineBankingIdrHpp {
         self
     }
     /// Sets `success_redirect_url`.
-    pub fn success_redirect_url(
-        mut self,
-        success_redirect_url: impl Into<String>,
-    ) -> Self {
+    pub fn success_redirect_url(mut self, success_redirect_url: impl Into<String>) -> Self {
         self.success_redirect_url = Some(success_redirect_url.into());
         self
     }
@@ -156,11 +151,10 @@ impl OnlineBankingIdrHpp {
             v.string("order_id", x, Some(128u32));
         }
         let customer_ip = f.required("customer_ip", read::ip);
-        let customer_code = f
-            .required(
-                "customer_code",
-                read::bank::<crate::banks::OnlineBankingIdrHppBank>,
-            );
+        let customer_code = f.required(
+            "customer_code",
+            read::bank::<crate::banks::OnlineBankingIdrHppBank>,
+        );
         let customer_first_name = f.required("customer_first_name", read::text);
         if let Some(x) = &customer_first_name {
             let v = f.validator();
@@ -184,8 +178,7 @@ impl OnlineBankingIdrHpp {
             let v = f.validator();
             v.opt_string("fail_redirect_url", Some(x), Some(255u32));
         }
-        let notification_endpoint_url = f
-            .optional("notification_endpoint_url", read::text);
+        let notification_endpoint_url = f.optional("notification_endpoint_url", read::text);
         if let Some(x) = &notification_endpoint_url {
             let v = f.validator();
             v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
@@ -205,22 +198,20 @@ impl OnlineBankingIdrHpp {
                 Some(customer_code),
                 Some(customer_first_name),
                 Some(customer_last_name),
-            ) => {
-                Some(Self {
-                    amount,
-                    order_id,
-                    customer_ip,
-                    customer_code,
-                    customer_first_name,
-                    customer_last_name,
-                    success_redirect_id,
-                    fail_redirect_id,
-                    notification_endpoint_id,
-                    success_redirect_url,
-                    fail_redirect_url,
-                    notification_endpoint_url,
-                })
-            }
+            ) => Some(Self {
+                amount,
+                order_id,
+                customer_ip,
+                customer_code,
+                customer_first_name,
+                customer_last_name,
+                success_redirect_id,
+                fail_redirect_id,
+                notification_endpoint_id,
+                success_redirect_url,
+                fail_redirect_url,
+                notification_endpoint_url,
+            }),
             _ => None,
         };
         f.finish(built)
@@ -229,17 +220,15 @@ impl OnlineBankingIdrHpp {
 impl Serialize for OnlineBankingIdrHpp {
     /// The documented field order; absent optional fields are omitted.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s
-            .serialize_map(
-                Some(
-                    7usize + usize::from(self.success_redirect_id.is_some())
-                        + usize::from(self.fail_redirect_id.is_some())
-                        + usize::from(self.notification_endpoint_id.is_some())
-                        + usize::from(self.success_redirect_url.is_some())
-                        + usize::from(self.fail_redirect_url.is_some())
-                        + usize::from(self.notification_endpoint_url.is_some()),
-                ),
-            )?;
+        let mut m = s.serialize_map(Some(
+            7usize
+                + usize::from(self.success_redirect_id.is_some())
+                + usize::from(self.fail_redirect_id.is_some())
+                + usize::from(self.notification_endpoint_id.is_some())
+                + usize::from(self.success_redirect_url.is_some())
+                + usize::from(self.fail_redirect_url.is_some())
+                + usize::from(self.notification_endpoint_url.is_some()),
+        ))?;
         m.serialize_entry("amount", &self.amount)?;
         m.serialize_entry("order_id", &self.order_id)?;
         m.serialize_entry("service", Self::SERVICE)?;
@@ -348,10 +337,7 @@ impl QrCodeIdrHpp {
         self
     }
     /// Sets `success_redirect_url`.
-    pub fn success_redirect_url(
-        mut self,
-        success_redirect_url: impl Into<String>,
-    ) -> Self {
+    pub fn success_redirect_url(mut self, success_redirect_url: impl Into<String>) -> Self {
         self.success_redirect_url = Some(success_redirect_url.into());
         self
     }
@@ -414,8 +400,10 @@ impl QrCodeIdrHpp {
             v.string("order_id", x, Some(128u32));
         }
         let customer_ip = f.required("customer_ip", read::ip);
-        let customer_code = f
-            .required("customer_code", read::bank::<crate::banks::QrCodeIdrHppBank>);
+        let customer_code = f.required(
+            "customer_code",
+            read::bank::<crate::banks::QrCodeIdrHppBank>,
+        );
         let customer_first_name = f.required("customer_first_name", read::text);
         if let Some(x) = &customer_first_name {
             let v = f.validator();
@@ -439,8 +427,7 @@ impl QrCodeIdrHpp {
             let v = f.validator();
             v.opt_string("fail_redirect_url", Some(x), Some(255u32));
         }
-        let notification_endpoint_url = f
-            .optional("notification_endpoint_url", read::text);
+        let notification_endpoint_url = f.optional("notification_endpoint_url", read::text);
         if let Some(x) = &notification_endpoint_url {
             let v = f.validator();
             v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
@@ -460,22 +447,20 @@ impl QrCodeIdrHpp {
                 Some(customer_code),
                 Some(customer_first_name),
                 Some(customer_last_name),
-            ) => {
-                Some(Self {
-                    amount,
-                    order_id,
-                    customer_ip,
-                    customer_code,
-                    customer_first_name,
-                    customer_last_name,
-                    success_redirect_id,
-                    fail_redirect_id,
-                    notification_endpoint_id,
-                    success_redirect_url,
-                    fail_redirect_url,
-                    notification_endpoint_url,
-                })
-            }
+            ) => Some(Self {
+                amount,
+                order_id,
+                customer_ip,
+                customer_code,
+                customer_first_name,
+                customer_last_name,
+                success_redirect_id,
+                fail_redirect_id,
+                notification_endpoint_id,
+                success_redirect_url,
+                fail_redirect_url,
+                notification_endpoint_url,
+            }),
             _ => None,
         };
         f.finish(built)
@@ -484,17 +469,15 @@ impl QrCodeIdrHpp {
 impl Serialize for QrCodeIdrHpp {
     /// The documented field order; absent optional fields are omitted.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s
-            .serialize_map(
-                Some(
-                    7usize + usize::from(self.success_redirect_id.is_some())
-                        + usize::from(self.fail_redirect_id.is_some())
-                        + usize::from(self.notification_endpoint_id.is_some())
-                        + usize::from(self.success_redirect_url.is_some())
-                        + usize::from(self.fail_redirect_url.is_some())
-                        + usize::from(self.notification_endpoint_url.is_some()),
-                ),
-            )?;
+        let mut m = s.serialize_map(Some(
+            7usize
+                + usize::from(self.success_redirect_id.is_some())
+                + usize::from(self.fail_redirect_id.is_some())
+                + usize::from(self.notification_endpoint_id.is_some())
+                + usize::from(self.success_redirect_url.is_some())
+                + usize::from(self.fail_redirect_url.is_some())
+                + usize::from(self.notification_endpoint_url.is_some()),
+        ))?;
         m.serialize_entry("amount", &self.amount)?;
         m.serialize_entry("order_id", &self.order_id)?;
         m.serialize_entry("service", Self::SERVICE)?;
@@ -603,10 +586,7 @@ impl VirtualAccountIdrHpp {
         self
     }
     /// Sets `success_redirect_url`.
-    pub fn success_redirect_url(
-        mut self,
-        success_redirect_url: impl Into<String>,
-    ) -> Self {
+    pub fn success_redirect_url(mut self, success_redirect_url: impl Into<String>) -> Self {
         self.success_redirect_url = Some(success_redirect_url.into());
         self
     }
@@ -669,11 +649,10 @@ impl VirtualAccountIdrHpp {
             v.string("order_id", x, Some(128u32));
         }
         let customer_ip = f.required("customer_ip", read::ip);
-        let customer_code = f
-            .required(
-                "customer_code",
-                read::bank::<crate::banks::VirtualAccountIdrHppBank>,
-            );
+        let customer_code = f.required(
+            "customer_code",
+            read::bank::<crate::banks::VirtualAccountIdrHppBank>,
+        );
         let customer_first_name = f.required("customer_first_name", read::text);
         if let Some(x) = &customer_first_name {
             let v = f.validator();
@@ -697,8 +676,7 @@ impl VirtualAccountIdrHpp {
             let v = f.validator();
             v.opt_string("fail_redirect_url", Some(x), Some(255u32));
         }
-        let notification_endpoint_url = f
-            .optional("notification_endpoint_url", read::text);
+        let notification_endpoint_url = f.optional("notification_endpoint_url", read::text);
         if let Some(x) = &notification_endpoint_url {
             let v = f.validator();
             v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
@@ -718,22 +696,20 @@ impl VirtualAccountIdrHpp {
                 Some(customer_code),
                 Some(customer_first_name),
                 Some(customer_last_name),
-            ) => {
-                Some(Self {
-                    amount,
-                    order_id,
-                    customer_ip,
-                    customer_code,
-                    customer_first_name,
-                    customer_last_name,
-                    success_redirect_id,
-                    fail_redirect_id,
-                    notification_endpoint_id,
-                    success_redirect_url,
-                    fail_redirect_url,
-                    notification_endpoint_url,
-                })
-            }
+            ) => Some(Self {
+                amount,
+                order_id,
+                customer_ip,
+                customer_code,
+                customer_first_name,
+                customer_last_name,
+                success_redirect_id,
+                fail_redirect_id,
+                notification_endpoint_id,
+                success_redirect_url,
+                fail_redirect_url,
+                notification_endpoint_url,
+            }),
             _ => None,
         };
         f.finish(built)
@@ -742,17 +718,15 @@ impl VirtualAccountIdrHpp {
 impl Serialize for VirtualAccountIdrHpp {
     /// The documented field order; absent optional fields are omitted.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s
-            .serialize_map(
-                Some(
-                    7usize + usize::from(self.success_redirect_id.is_some())
-                        + usize::from(self.fail_redirect_id.is_some())
-                        + usize::from(self.notification_endpoint_id.is_some())
-                        + usize::from(self.success_redirect_url.is_some())
-                        + usize::from(self.fail_redirect_url.is_some())
-                        + usize::from(self.notification_endpoint_url.is_some()),
-                ),
-            )?;
+        let mut m = s.serialize_map(Some(
+            7usize
+                + usize::from(self.success_redirect_id.is_some())
+                + usize::from(self.fail_redirect_id.is_some())
+                + usize::from(self.notification_endpoint_id.is_some())
+                + usize::from(self.success_redirect_url.is_some())
+                + usize::from(self.fail_redirect_url.is_some())
+                + usize::from(self.notification_endpoint_url.is_some()),
+        ))?;
         m.serialize_entry("amount", &self.amount)?;
         m.serialize_entry("order_id", &self.order_id)?;
         m.serialize_entry("service", Self::SERVICE)?;
@@ -861,10 +835,7 @@ impl LocalBankTransferIdrHpp {
         self
     }
     /// Sets `success_redirect_url`.
-    pub fn success_redirect_url(
-        mut self,
-        success_redirect_url: impl Into<String>,
-    ) -> Self {
+    pub fn success_redirect_url(mut self, success_redirect_url: impl Into<String>) -> Self {
         self.success_redirect_url = Some(success_redirect_url.into());
         self
     }
@@ -927,11 +898,10 @@ impl LocalBankTransferIdrHpp {
             v.string("order_id", x, Some(128u32));
         }
         let customer_ip = f.required("customer_ip", read::ip);
-        let customer_code = f
-            .required(
-                "customer_code",
-                read::bank::<crate::banks::LocalBankTransferIdrHppBank>,
-            );
+        let customer_code = f.required(
+            "customer_code",
+            read::bank::<crate::banks::LocalBankTransferIdrHppBank>,
+        );
         let customer_first_name = f.required("customer_first_name", read::text);
         if let Some(x) = &customer_first_name {
             let v = f.validator();
@@ -955,8 +925,7 @@ impl LocalBankTransferIdrHpp {
             let v = f.validator();
             v.opt_string("fail_redirect_url", Some(x), Some(255u32));
         }
-        let notification_endpoint_url = f
-            .optional("notification_endpoint_url", read::text);
+        let notification_endpoint_url = f.optional("notification_endpoint_url", read::text);
         if let Some(x) = &notification_endpoint_url {
             let v = f.validator();
             v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
@@ -976,22 +945,20 @@ impl LocalBankTransferIdrHpp {
                 Some(customer_code),
                 Some(customer_first_name),
                 Some(customer_last_name),
-            ) => {
-                Some(Self {
-                    amount,
-                    order_id,
-                    customer_ip,
-                    customer_code,
-                    customer_first_name,
-                    customer_last_name,
-                    success_redirect_id,
-                    fail_redirect_id,
-                    notification_endpoint_id,
-                    success_redirect_url,
-                    fail_redirect_url,
-                    notification_endpoint_url,
-                })
-            }
+            ) => Some(Self {
+                amount,
+                order_id,
+                customer_ip,
+                customer_code,
+                customer_first_name,
+                customer_last_name,
+                success_redirect_id,
+                fail_redirect_id,
+                notification_endpoint_id,
+                success_redirect_url,
+                fail_redirect_url,
+                notification_endpoint_url,
+            }),
             _ => None,
         };
         f.finish(built)
@@ -1000,17 +967,15 @@ impl LocalBankTransferIdrHpp {
 impl Serialize for LocalBankTransferIdrHpp {
     /// The documented field order; absent optional fields are omitted.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s
-            .serialize_map(
-                Some(
-                    7usize + usize::from(self.success_redirect_id.is_some())
-                        + usize::from(self.fail_redirect_id.is_some())
-                        + usize::from(self.notification_endpoint_id.is_some())
-                        + usize::from(self.success_redirect_url.is_some())
-                        + usize::from(self.fail_redirect_url.is_some())
-                        + usize::from(self.notification_endpoint_url.is_some()),
-                ),
-            )?;
+        let mut m = s.serialize_map(Some(
+            7usize
+                + usize::from(self.success_redirect_id.is_some())
+                + usize::from(self.fail_redirect_id.is_some())
+                + usize::from(self.notification_endpoint_id.is_some())
+                + usize::from(self.success_redirect_url.is_some())
+                + usize::from(self.fail_redirect_url.is_some())
+                + usize::from(self.notification_endpoint_url.is_some()),
+        ))?;
         m.serialize_entry("amount", &self.amount)?;
         m.serialize_entry("order_id", &self.order_id)?;
         m.serialize_entry("service", Self::SERVICE)?;
@@ -1152,8 +1117,10 @@ impl PaymentCardIdr {
             let v = f.validator();
             v.string("number", x, Some(100u32));
         }
-        let customer_code = f
-            .required("customer_code", read::bank::<crate::banks::PaymentCardIdrBank>);
+        let customer_code = f.required(
+            "customer_code",
+            read::bank::<crate::banks::PaymentCardIdrBank>,
+        );
         let customer_first_name = f.required("customer_first_name", read::text);
         if let Some(x) = &customer_first_name {
             let v = f.validator();
@@ -1165,8 +1132,7 @@ impl PaymentCardIdr {
             v.string("customer_last_name", x, Some(100u32));
         }
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
-        let notification_endpoint_url = f
-            .optional("notification_endpoint_url", read::text);
+        let notification_endpoint_url = f.optional("notification_endpoint_url", read::text);
         if let Some(x) = &notification_endpoint_url {
             let v = f.validator();
             v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
@@ -1186,18 +1152,16 @@ impl PaymentCardIdr {
                 Some(customer_code),
                 Some(customer_first_name),
                 Some(customer_last_name),
-            ) => {
-                Some(Self {
-                    amount,
-                    order_id,
-                    number,
-                    customer_code,
-                    customer_first_name,
-                    customer_last_name,
-                    notification_endpoint_id,
-                    notification_endpoint_url,
-                })
-            }
+            ) => Some(Self {
+                amount,
+                order_id,
+                number,
+                customer_code,
+                customer_first_name,
+                customer_last_name,
+                notification_endpoint_id,
+                notification_endpoint_url,
+            }),
             _ => None,
         };
         f.finish(built)
@@ -1206,13 +1170,11 @@ impl PaymentCardIdr {
 impl Serialize for PaymentCardIdr {
     /// The documented field order; absent optional fields are omitted.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s
-            .serialize_map(
-                Some(
-                    7usize + usize::from(self.notification_endpoint_id.is_some())
-                        + usize::from(self.notification_endpoint_url.is_some()),
-                ),
-            )?;
+        let mut m = s.serialize_map(Some(
+            7usize
+                + usize::from(self.notification_endpoint_id.is_some())
+                + usize::from(self.notification_endpoint_url.is_some()),
+        ))?;
         m.serialize_entry("amount", &self.amount)?;
         m.serialize_entry("order_id", &self.order_id)?;
         m.serialize_entry("service", Self::SERVICE)?;
@@ -1309,10 +1271,7 @@ impl OnlineBankingMyrHpp {
         self
     }
     /// Sets `success_redirect_url`.
-    pub fn success_redirect_url(
-        mut self,
-        success_redirect_url: impl Into<String>,
-    ) -> Self {
+    pub fn success_redirect_url(mut self, success_redirect_url: impl Into<String>) -> Self {
         self.success_redirect_url = Some(success_redirect_url.into());
         self
     }
@@ -1375,11 +1334,10 @@ impl OnlineBankingMyrHpp {
             v.string("order_id", x, Some(128u32));
         }
         let customer_ip = f.required("customer_ip", read::ip);
-        let customer_code = f
-            .required(
-                "customer_code",
-                read::bank::<crate::banks::OnlineBankingMyrHppBank>,
-            );
+        let customer_code = f.required(
+            "customer_code",
+            read::bank::<crate::banks::OnlineBankingMyrHppBank>,
+        );
         let customer_first_name = f.required("customer_first_name", read::text);
         if let Some(x) = &customer_first_name {
             let v = f.validator();
@@ -1403,8 +1361,7 @@ impl OnlineBankingMyrHpp {
             let v = f.validator();
             v.opt_string("fail_redirect_url", Some(x), Some(255u32));
         }
-        let notification_endpoint_url = f
-            .optional("notification_endpoint_url", read::text);
+        let notification_endpoint_url = f.optional("notification_endpoint_url", read::text);
         if let Some(x) = &notification_endpoint_url {
             let v = f.validator();
             v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
@@ -1424,22 +1381,20 @@ impl OnlineBankingMyrHpp {
                 Some(customer_code),
                 Some(customer_first_name),
                 Some(customer_last_name),
-            ) => {
-                Some(Self {
-                    amount,
-                    order_id,
-                    customer_ip,
-                    customer_code,
-                    customer_first_name,
-                    customer_last_name,
-                    success_redirect_id,
-                    fail_redirect_id,
-                    notification_endpoint_id,
-                    success_redirect_url,
-                    fail_redirect_url,
-                    notification_endpoint_url,
-                })
-            }
+            ) => Some(Self {
+                amount,
+                order_id,
+                customer_ip,
+                customer_code,
+                customer_first_name,
+                customer_last_name,
+                success_redirect_id,
+                fail_redirect_id,
+                notification_endpoint_id,
+                success_redirect_url,
+                fail_redirect_url,
+                notification_endpoint_url,
+            }),
             _ => None,
         };
         f.finish(built)
@@ -1448,17 +1403,15 @@ impl OnlineBankingMyrHpp {
 impl Serialize for OnlineBankingMyrHpp {
     /// The documented field order; absent optional fields are omitted.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s
-            .serialize_map(
-                Some(
-                    7usize + usize::from(self.success_redirect_id.is_some())
-                        + usize::from(self.fail_redirect_id.is_some())
-                        + usize::from(self.notification_endpoint_id.is_some())
-                        + usize::from(self.success_redirect_url.is_some())
-                        + usize::from(self.fail_redirect_url.is_some())
-                        + usize::from(self.notification_endpoint_url.is_some()),
-                ),
-            )?;
+        let mut m = s.serialize_map(Some(
+            7usize
+                + usize::from(self.success_redirect_id.is_some())
+                + usize::from(self.fail_redirect_id.is_some())
+                + usize::from(self.notification_endpoint_id.is_some())
+                + usize::from(self.success_redirect_url.is_some())
+                + usize::from(self.fail_redirect_url.is_some())
+                + usize::from(self.notification_endpoint_url.is_some()),
+        ))?;
         m.serialize_entry("amount", &self.amount)?;
         m.serialize_entry("order_id", &self.order_id)?;
         m.serialize_entry("service", Self::SERVICE)?;
@@ -1567,10 +1520,7 @@ impl QrCodeMyrHpp {
         self
     }
     /// Sets `success_redirect_url`.
-    pub fn success_redirect_url(
-        mut self,
-        success_redirect_url: impl Into<String>,
-    ) -> Self {
+    pub fn success_redirect_url(mut self, success_redirect_url: impl Into<String>) -> Self {
         self.success_redirect_url = Some(success_redirect_url.into());
         self
     }
@@ -1633,8 +1583,10 @@ impl QrCodeMyrHpp {
             v.string("order_id", x, Some(128u32));
         }
         let customer_ip = f.required("customer_ip", read::ip);
-        let customer_code = f
-            .required("customer_code", read::bank::<crate::banks::QrCodeMyrHppBank>);
+        let customer_code = f.required(
+            "customer_code",
+            read::bank::<crate::banks::QrCodeMyrHppBank>,
+        );
         let customer_first_name = f.required("customer_first_name", read::text);
         if let Some(x) = &customer_first_name {
             let v = f.validator();
@@ -1658,8 +1610,7 @@ impl QrCodeMyrHpp {
             let v = f.validator();
             v.opt_string("fail_redirect_url", Some(x), Some(255u32));
         }
-        let notification_endpoint_url = f
-            .optional("notification_endpoint_url", read::text);
+        let notification_endpoint_url = f.optional("notification_endpoint_url", read::text);
         if let Some(x) = &notification_endpoint_url {
             let v = f.validator();
             v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
@@ -1679,22 +1630,20 @@ impl QrCodeMyrHpp {
                 Some(customer_code),
                 Some(customer_first_name),
                 Some(customer_last_name),
-            ) => {
-                Some(Self {
-                    amount,
-                    order_id,
-                    customer_ip,
-                    customer_code,
-                    customer_first_name,
-                    customer_last_name,
-                    success_redirect_id,
-                    fail_redirect_id,
-                    notification_endpoint_id,
-                    success_redirect_url,
-                    fail_redirect_url,
-                    notification_endpoint_url,
-                })
-            }
+            ) => Some(Self {
+                amount,
+                order_id,
+                customer_ip,
+                customer_code,
+                customer_first_name,
+                customer_last_name,
+                success_redirect_id,
+                fail_redirect_id,
+                notification_endpoint_id,
+                success_redirect_url,
+                fail_redirect_url,
+                notification_endpoint_url,
+            }),
             _ => None,
         };
         f.finish(built)
@@ -1703,17 +1652,15 @@ impl QrCodeMyrHpp {
 impl Serialize for QrCodeMyrHpp {
     /// The documented field order; absent optional fields are omitted.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s
-            .serialize_map(
-                Some(
-                    7usize + usize::from(self.success_redirect_id.is_some())
-                        + usize::from(self.fail_redirect_id.is_some())
-                        + usize::from(self.notification_endpoint_id.is_some())
-                        + usize::from(self.success_redirect_url.is_some())
-                        + usize::from(self.fail_redirect_url.is_some())
-                        + usize::from(self.notification_endpoint_url.is_some()),
-                ),
-            )?;
+        let mut m = s.serialize_map(Some(
+            7usize
+                + usize::from(self.success_redirect_id.is_some())
+                + usize::from(self.fail_redirect_id.is_some())
+                + usize::from(self.notification_endpoint_id.is_some())
+                + usize::from(self.success_redirect_url.is_some())
+                + usize::from(self.fail_redirect_url.is_some())
+                + usize::from(self.notification_endpoint_url.is_some()),
+        ))?;
         m.serialize_entry("amount", &self.amount)?;
         m.serialize_entry("order_id", &self.order_id)?;
         m.serialize_entry("service", Self::SERVICE)?;
@@ -1822,10 +1769,7 @@ impl EWalletMyrHpp {
         self
     }
     /// Sets `success_redirect_url`.
-    pub fn success_redirect_url(
-        mut self,
-        success_redirect_url: impl Into<String>,
-    ) -> Self {
+    pub fn success_redirect_url(mut self, success_redirect_url: impl Into<String>) -> Self {
         self.success_redirect_url = Some(success_redirect_url.into());
         self
     }
@@ -1888,8 +1832,10 @@ impl EWalletMyrHpp {
             v.string("order_id", x, Some(128u32));
         }
         let customer_ip = f.required("customer_ip", read::ip);
-        let customer_code = f
-            .required("customer_code", read::bank::<crate::banks::EWalletMyrHppBank>);
+        let customer_code = f.required(
+            "customer_code",
+            read::bank::<crate::banks::EWalletMyrHppBank>,
+        );
         let customer_first_name = f.required("customer_first_name", read::text);
         if let Some(x) = &customer_first_name {
             let v = f.validator();
@@ -1913,8 +1859,7 @@ impl EWalletMyrHpp {
             let v = f.validator();
             v.opt_string("fail_redirect_url", Some(x), Some(255u32));
         }
-        let notification_endpoint_url = f
-            .optional("notification_endpoint_url", read::text);
+        let notification_endpoint_url = f.optional("notification_endpoint_url", read::text);
         if let Some(x) = &notification_endpoint_url {
             let v = f.validator();
             v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
@@ -1934,22 +1879,20 @@ impl EWalletMyrHpp {
                 Some(customer_code),
                 Some(customer_first_name),
                 Some(customer_last_name),
-            ) => {
-                Some(Self {
-                    amount,
-                    order_id,
-                    customer_ip,
-                    customer_code,
-                    customer_first_name,
-                    customer_last_name,
-                    success_redirect_id,
-                    fail_redirect_id,
-                    notification_endpoint_id,
-                    success_redirect_url,
-                    fail_redirect_url,
-                    notification_endpoint_url,
-                })
-            }
+            ) => Some(Self {
+                amount,
+                order_id,
+                customer_ip,
+                customer_code,
+                customer_first_name,
+                customer_last_name,
+                success_redirect_id,
+                fail_redirect_id,
+                notification_endpoint_id,
+                success_redirect_url,
+                fail_redirect_url,
+                notification_endpoint_url,
+            }),
             _ => None,
         };
         f.finish(built)
@@ -1958,17 +1901,15 @@ impl EWalletMyrHpp {
 impl Serialize for EWalletMyrHpp {
     /// The documented field order; absent optional fields are omitted.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s
-            .serialize_map(
-                Some(
-                    7usize + usize::from(self.success_redirect_id.is_some())
-                        + usize::from(self.fail_redirect_id.is_some())
-                        + usize::from(self.notification_endpoint_id.is_some())
-                        + usize::from(self.success_redirect_url.is_some())
-                        + usize::from(self.fail_redirect_url.is_some())
-                        + usize::from(self.notification_endpoint_url.is_some()),
-                ),
-            )?;
+        let mut m = s.serialize_map(Some(
+            7usize
+                + usize::from(self.success_redirect_id.is_some())
+                + usize::from(self.fail_redirect_id.is_some())
+                + usize::from(self.notification_endpoint_id.is_some())
+                + usize::from(self.success_redirect_url.is_some())
+                + usize::from(self.fail_redirect_url.is_some())
+                + usize::from(self.notification_endpoint_url.is_some()),
+        ))?;
         m.serialize_entry("amount", &self.amount)?;
         m.serialize_entry("order_id", &self.order_id)?;
         m.serialize_entry("service", Self::SERVICE)?;
@@ -2110,8 +2051,10 @@ impl PaymentCardMyr {
             let v = f.validator();
             v.string("number", x, Some(100u32));
         }
-        let customer_code = f
-            .required("customer_code", read::bank::<crate::banks::PaymentCardMyrBank>);
+        let customer_code = f.required(
+            "customer_code",
+            read::bank::<crate::banks::PaymentCardMyrBank>,
+        );
         let customer_first_name = f.required("customer_first_name", read::text);
         if let Some(x) = &customer_first_name {
             let v = f.validator();
@@ -2123,8 +2066,7 @@ impl PaymentCardMyr {
             v.string("customer_last_name", x, Some(100u32));
         }
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
-        let notification_endpoint_url = f
-            .optional("notification_endpoint_url", read::text);
+        let notification_endpoint_url = f.optional("notification_endpoint_url", read::text);
         if let Some(x) = &notification_endpoint_url {
             let v = f.validator();
             v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
@@ -2144,18 +2086,16 @@ impl PaymentCardMyr {
                 Some(customer_code),
                 Some(customer_first_name),
                 Some(customer_last_name),
-            ) => {
-                Some(Self {
-                    amount,
-                    order_id,
-                    number,
-                    customer_code,
-                    customer_first_name,
-                    customer_last_name,
-                    notification_endpoint_id,
-                    notification_endpoint_url,
-                })
-            }
+            ) => Some(Self {
+                amount,
+                order_id,
+                number,
+                customer_code,
+                customer_first_name,
+                customer_last_name,
+                notification_endpoint_id,
+                notification_endpoint_url,
+            }),
             _ => None,
         };
         f.finish(built)
@@ -2164,13 +2104,11 @@ impl PaymentCardMyr {
 impl Serialize for PaymentCardMyr {
     /// The documented field order; absent optional fields are omitted.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s
-            .serialize_map(
-                Some(
-                    7usize + usize::from(self.notification_endpoint_id.is_some())
-                        + usize::from(self.notification_endpoint_url.is_some()),
-                ),
-            )?;
+        let mut m = s.serialize_map(Some(
+            7usize
+                + usize::from(self.notification_endpoint_id.is_some())
+                + usize::from(self.notification_endpoint_url.is_some()),
+        ))?;
         m.serialize_entry("amount", &self.amount)?;
         m.serialize_entry("order_id", &self.order_id)?;
         m.serialize_entry("service", Self::SERVICE)?;
@@ -2259,10 +2197,7 @@ impl PaymentCardNumberRubHpp {
         self
     }
     /// Sets `success_redirect_url`.
-    pub fn success_redirect_url(
-        mut self,
-        success_redirect_url: impl Into<String>,
-    ) -> Self {
+    pub fn success_redirect_url(mut self, success_redirect_url: impl Into<String>) -> Self {
         self.success_redirect_url = Some(success_redirect_url.into());
         self
     }
@@ -2339,8 +2274,7 @@ impl PaymentCardNumberRubHpp {
             let v = f.validator();
             v.opt_string("fail_redirect_url", Some(x), Some(255u32));
         }
-        let notification_endpoint_url = f
-            .optional("notification_endpoint_url", read::text);
+        let notification_endpoint_url = f.optional("notification_endpoint_url", read::text);
         if let Some(x) = &notification_endpoint_url {
             let v = f.validator();
             v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
@@ -2368,17 +2302,15 @@ impl PaymentCardNumberRubHpp {
 impl Serialize for PaymentCardNumberRubHpp {
     /// The documented field order; absent optional fields are omitted.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s
-            .serialize_map(
-                Some(
-                    5usize + usize::from(self.success_redirect_id.is_some())
-                        + usize::from(self.fail_redirect_id.is_some())
-                        + usize::from(self.notification_endpoint_id.is_some())
-                        + usize::from(self.success_redirect_url.is_some())
-                        + usize::from(self.fail_redirect_url.is_some())
-                        + usize::from(self.notification_endpoint_url.is_some()),
-                ),
-            )?;
+        let mut m = s.serialize_map(Some(
+            5usize
+                + usize::from(self.success_redirect_id.is_some())
+                + usize::from(self.fail_redirect_id.is_some())
+                + usize::from(self.notification_endpoint_id.is_some())
+                + usize::from(self.success_redirect_url.is_some())
+                + usize::from(self.fail_redirect_url.is_some())
+                + usize::from(self.notification_endpoint_url.is_some()),
+        ))?;
         m.serialize_entry("amount", &self.amount)?;
         m.serialize_entry("order_id", &self.order_id)?;
         m.serialize_entry("service", Self::SERVICE)?;
@@ -2517,8 +2449,7 @@ impl PaymentCardNumberCard {
             v.string("customer_code", x, Some(100u32));
         }
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
-        let notification_endpoint_url = f
-            .optional("notification_endpoint_url", read::text);
+        let notification_endpoint_url = f.optional("notification_endpoint_url", read::text);
         if let Some(x) = &notification_endpoint_url {
             let v = f.validator();
             v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
@@ -2536,17 +2467,15 @@ impl PaymentCardNumberCard {
                 Some(customer_ip),
                 Some(customer_user_id),
                 Some(customer_code),
-            ) => {
-                Some(Self {
-                    amount,
-                    order_id,
-                    customer_ip,
-                    customer_user_id,
-                    customer_code,
-                    notification_endpoint_id,
-                    notification_endpoint_url,
-                })
-            }
+            ) => Some(Self {
+                amount,
+                order_id,
+                customer_ip,
+                customer_user_id,
+                customer_code,
+                notification_endpoint_id,
+                notification_endpoint_url,
+            }),
             _ => None,
         };
         f.finish(built)
@@ -2555,13 +2484,11 @@ impl PaymentCardNumberCard {
 impl Serialize for PaymentCardNumberCard {
     /// The documented field order; absent optional fields are omitted.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s
-            .serialize_map(
-                Some(
-                    6usize + usize::from(self.notification_endpoint_id.is_some())
-                        + usize::from(self.notification_endpoint_url.is_some()),
-                ),
-            )?;
+        let mut m = s.serialize_map(Some(
+            6usize
+                + usize::from(self.notification_endpoint_id.is_some())
+                + usize::from(self.notification_endpoint_url.is_some()),
+        ))?;
         m.serialize_entry("amount", &self.amount)?;
         m.serialize_entry("order_id", &self.order_id)?;
         m.serialize_entry("service", Self::SERVICE)?;
@@ -2676,8 +2603,7 @@ impl PaymentCardSbpRubCard {
             v.string("customer_user_id", x, Some(100u32));
         }
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
-        let notification_endpoint_url = f
-            .optional("notification_endpoint_url", read::text);
+        let notification_endpoint_url = f.optional("notification_endpoint_url", read::text);
         if let Some(x) = &notification_endpoint_url {
             let v = f.validator();
             v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
@@ -2701,13 +2627,11 @@ impl PaymentCardSbpRubCard {
 impl Serialize for PaymentCardSbpRubCard {
     /// The documented field order; absent optional fields are omitted.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s
-            .serialize_map(
-                Some(
-                    5usize + usize::from(self.notification_endpoint_id.is_some())
-                        + usize::from(self.notification_endpoint_url.is_some()),
-                ),
-            )?;
+        let mut m = s.serialize_map(Some(
+            5usize
+                + usize::from(self.notification_endpoint_id.is_some())
+                + usize::from(self.notification_endpoint_url.is_some()),
+        ))?;
         m.serialize_entry("amount", &self.amount)?;
         m.serialize_entry("order_id", &self.order_id)?;
         m.serialize_entry("service", Self::SERVICE)?;
@@ -2821,8 +2745,7 @@ impl PaymentCardSberpayRubCard {
             v.string("customer_user_id", x, Some(100u32));
         }
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
-        let notification_endpoint_url = f
-            .optional("notification_endpoint_url", read::text);
+        let notification_endpoint_url = f.optional("notification_endpoint_url", read::text);
         if let Some(x) = &notification_endpoint_url {
             let v = f.validator();
             v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
@@ -2846,13 +2769,11 @@ impl PaymentCardSberpayRubCard {
 impl Serialize for PaymentCardSberpayRubCard {
     /// The documented field order; absent optional fields are omitted.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s
-            .serialize_map(
-                Some(
-                    5usize + usize::from(self.notification_endpoint_id.is_some())
-                        + usize::from(self.notification_endpoint_url.is_some()),
-                ),
-            )?;
+        let mut m = s.serialize_map(Some(
+            5usize
+                + usize::from(self.notification_endpoint_id.is_some())
+                + usize::from(self.notification_endpoint_url.is_some()),
+        ))?;
         m.serialize_entry("amount", &self.amount)?;
         m.serialize_entry("order_id", &self.order_id)?;
         m.serialize_entry("service", Self::SERVICE)?;
@@ -2966,8 +2887,7 @@ impl VirtualAccountRubHpp {
             v.string("customer_user_id", x, Some(100u32));
         }
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
-        let notification_endpoint_url = f
-            .optional("notification_endpoint_url", read::text);
+        let notification_endpoint_url = f.optional("notification_endpoint_url", read::text);
         if let Some(x) = &notification_endpoint_url {
             let v = f.validator();
             v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
@@ -2991,13 +2911,11 @@ impl VirtualAccountRubHpp {
 impl Serialize for VirtualAccountRubHpp {
     /// The documented field order; absent optional fields are omitted.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s
-            .serialize_map(
-                Some(
-                    5usize + usize::from(self.notification_endpoint_id.is_some())
-                        + usize::from(self.notification_endpoint_url.is_some()),
-                ),
-            )?;
+        let mut m = s.serialize_map(Some(
+            5usize
+                + usize::from(self.notification_endpoint_id.is_some())
+                + usize::from(self.notification_endpoint_url.is_some()),
+        ))?;
         m.serialize_entry("amount", &self.amount)?;
         m.serialize_entry("order_id", &self.order_id)?;
         m.serialize_entry("service", Self::SERVICE)?;
@@ -3111,8 +3029,7 @@ impl VirtualAccountRubCard {
             v.string("customer_user_id", x, Some(100u32));
         }
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
-        let notification_endpoint_url = f
-            .optional("notification_endpoint_url", read::text);
+        let notification_endpoint_url = f.optional("notification_endpoint_url", read::text);
         if let Some(x) = &notification_endpoint_url {
             let v = f.validator();
             v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
@@ -3136,13 +3053,11 @@ impl VirtualAccountRubCard {
 impl Serialize for VirtualAccountRubCard {
     /// The documented field order; absent optional fields are omitted.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s
-            .serialize_map(
-                Some(
-                    5usize + usize::from(self.notification_endpoint_id.is_some())
-                        + usize::from(self.notification_endpoint_url.is_some()),
-                ),
-            )?;
+        let mut m = s.serialize_map(Some(
+            5usize
+                + usize::from(self.notification_endpoint_id.is_some())
+                + usize::from(self.notification_endpoint_url.is_some()),
+        ))?;
         m.serialize_entry("amount", &self.amount)?;
         m.serialize_entry("order_id", &self.order_id)?;
         m.serialize_entry("service", Self::SERVICE)?;
@@ -3264,23 +3179,20 @@ impl PaymentCardSbpRub {
             v.string("customer_code", x, Some(100u32));
         }
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
-        let notification_endpoint_url = f
-            .optional("notification_endpoint_url", read::text);
+        let notification_endpoint_url = f.optional("notification_endpoint_url", read::text);
         if let Some(x) = &notification_endpoint_url {
             let v = f.validator();
             v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
         }
         let built = match (amount, order_id, number, customer_code) {
-            (Some(amount), Some(order_id), Some(number), Some(customer_code)) => {
-                Some(Self {
-                    amount,
-                    order_id,
-                    number,
-                    customer_code,
-                    notification_endpoint_id,
-                    notification_endpoint_url,
-                })
-            }
+            (Some(amount), Some(order_id), Some(number), Some(customer_code)) => Some(Self {
+                amount,
+                order_id,
+                number,
+                customer_code,
+                notification_endpoint_id,
+                notification_endpoint_url,
+            }),
             _ => None,
         };
         f.finish(built)
@@ -3289,13 +3201,11 @@ impl PaymentCardSbpRub {
 impl Serialize for PaymentCardSbpRub {
     /// The documented field order; absent optional fields are omitted.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s
-            .serialize_map(
-                Some(
-                    5usize + usize::from(self.notification_endpoint_id.is_some())
-                        + usize::from(self.notification_endpoint_url.is_some()),
-                ),
-            )?;
+        let mut m = s.serialize_map(Some(
+            5usize
+                + usize::from(self.notification_endpoint_id.is_some())
+                + usize::from(self.notification_endpoint_url.is_some()),
+        ))?;
         m.serialize_entry("amount", &self.amount)?;
         m.serialize_entry("order_id", &self.order_id)?;
         m.serialize_entry("service", Self::SERVICE)?;
@@ -3432,20 +3342,13 @@ impl VirtualAccountRub {
             v.bic("bik_bank", x);
         }
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
-        let notification_endpoint_url = f
-            .optional("notification_endpoint_url", read::text);
+        let notification_endpoint_url = f.optional("notification_endpoint_url", read::text);
         if let Some(x) = &notification_endpoint_url {
             let v = f.validator();
             v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
         }
         let built = match (amount, order_id, number, customer_code, bik_bank) {
-            (
-                Some(amount),
-                Some(order_id),
-                Some(number),
-                Some(customer_code),
-                Some(bik_bank),
-            ) => {
+            (Some(amount), Some(order_id), Some(number), Some(customer_code), Some(bik_bank)) => {
                 Some(Self {
                     amount,
                     order_id,
@@ -3464,13 +3367,11 @@ impl VirtualAccountRub {
 impl Serialize for VirtualAccountRub {
     /// The documented field order; absent optional fields are omitted.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s
-            .serialize_map(
-                Some(
-                    6usize + usize::from(self.notification_endpoint_id.is_some())
-                        + usize::from(self.notification_endpoint_url.is_some()),
-                ),
-            )?;
+        let mut m = s.serialize_map(Some(
+            6usize
+                + usize::from(self.notification_endpoint_id.is_some())
+                + usize::from(self.notification_endpoint_url.is_some()),
+        ))?;
         m.serialize_entry("amount", &self.amount)?;
         m.serialize_entry("order_id", &self.order_id)?;
         m.serialize_entry("service", Self::SERVICE)?;
@@ -3558,10 +3459,7 @@ impl PaymentCardBdtHpp {
         self
     }
     /// Sets `success_redirect_url`.
-    pub fn success_redirect_url(
-        mut self,
-        success_redirect_url: impl Into<String>,
-    ) -> Self {
+    pub fn success_redirect_url(mut self, success_redirect_url: impl Into<String>) -> Self {
         self.success_redirect_url = Some(success_redirect_url.into());
         self
     }
@@ -3616,11 +3514,10 @@ impl PaymentCardBdtHpp {
             v.string("order_id", x, Some(128u32));
         }
         let customer_ip = f.required("customer_ip", read::ip);
-        let customer_code = f
-            .required(
-                "customer_code",
-                read::bank::<crate::banks::PaymentCardBdtHppBank>,
-            );
+        let customer_code = f.required(
+            "customer_code",
+            read::bank::<crate::banks::PaymentCardBdtHppBank>,
+        );
         let success_redirect_id = f.optional("success_redirect_id", read::int);
         let fail_redirect_id = f.optional("fail_redirect_id", read::int);
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
@@ -3634,27 +3531,24 @@ impl PaymentCardBdtHpp {
             let v = f.validator();
             v.opt_string("fail_redirect_url", Some(x), Some(255u32));
         }
-        let notification_endpoint_url = f
-            .optional("notification_endpoint_url", read::text);
+        let notification_endpoint_url = f.optional("notification_endpoint_url", read::text);
         if let Some(x) = &notification_endpoint_url {
             let v = f.validator();
             v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
         }
         let built = match (amount, order_id, customer_ip, customer_code) {
-            (Some(amount), Some(order_id), Some(customer_ip), Some(customer_code)) => {
-                Some(Self {
-                    amount,
-                    order_id,
-                    customer_ip,
-                    customer_code,
-                    success_redirect_id,
-                    fail_redirect_id,
-                    notification_endpoint_id,
-                    success_redirect_url,
-                    fail_redirect_url,
-                    notification_endpoint_url,
-                })
-            }
+            (Some(amount), Some(order_id), Some(customer_ip), Some(customer_code)) => Some(Self {
+                amount,
+                order_id,
+                customer_ip,
+                customer_code,
+                success_redirect_id,
+                fail_redirect_id,
+                notification_endpoint_id,
+                success_redirect_url,
+                fail_redirect_url,
+                notification_endpoint_url,
+            }),
             _ => None,
         };
         f.finish(built)
@@ -3663,17 +3557,15 @@ impl PaymentCardBdtHpp {
 impl Serialize for PaymentCardBdtHpp {
     /// The documented field order; absent optional fields are omitted.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s
-            .serialize_map(
-                Some(
-                    5usize + usize::from(self.success_redirect_id.is_some())
-                        + usize::from(self.fail_redirect_id.is_some())
-                        + usize::from(self.notification_endpoint_id.is_some())
-                        + usize::from(self.success_redirect_url.is_some())
-                        + usize::from(self.fail_redirect_url.is_some())
-                        + usize::from(self.notification_endpoint_url.is_some()),
-                ),
-            )?;
+        let mut m = s.serialize_map(Some(
+            5usize
+                + usize::from(self.success_redirect_id.is_some())
+                + usize::from(self.fail_redirect_id.is_some())
+                + usize::from(self.notification_endpoint_id.is_some())
+                + usize::from(self.success_redirect_url.is_some())
+                + usize::from(self.fail_redirect_url.is_some())
+                + usize::from(self.notification_endpoint_url.is_some()),
+        ))?;
         m.serialize_entry("amount", &self.amount)?;
         m.serialize_entry("order_id", &self.order_id)?;
         m.serialize_entry("service", Self::SERVICE)?;
@@ -3961,83 +3853,61 @@ impl PaymentRequest {
     /// Reads a request from a JSON object holding `service` and the fields.
     pub fn from_json(value: &Value) -> Result<Self, InvalidRequest> {
         let Some(object) = value.as_object() else {
-            return Err(
-                InvalidRequest::single("request", "The request must be a JSON object."),
-            );
+            return Err(InvalidRequest::single(
+                "request",
+                "The request must be a JSON object.",
+            ));
         };
         match object.get("service") {
-            None | Some(Value::Null) => {
-                Err(InvalidRequest::single("service", required_message("service")))
-            }
+            None | Some(Value::Null) => Err(InvalidRequest::single(
+                "service",
+                required_message("service"),
+            )),
             Some(Value::String(code)) => {
                 match code.as_str() {
                     "online_banking_idr_hpp" => {
-                        OnlineBankingIdrHpp::from_json(object)
-                            .map(Self::OnlineBankingIdrHpp)
+                        OnlineBankingIdrHpp::from_json(object).map(Self::OnlineBankingIdrHpp)
                     }
-                    "qr_code_idr_hpp" => {
-                        QrCodeIdrHpp::from_json(object).map(Self::QrCodeIdrHpp)
-                    }
+                    "qr_code_idr_hpp" => QrCodeIdrHpp::from_json(object).map(Self::QrCodeIdrHpp),
                     "virtual_account_idr_hpp" => {
-                        VirtualAccountIdrHpp::from_json(object)
-                            .map(Self::VirtualAccountIdrHpp)
+                        VirtualAccountIdrHpp::from_json(object).map(Self::VirtualAccountIdrHpp)
                     }
-                    "local_bank_transfer_idr_hpp" => {
-                        LocalBankTransferIdrHpp::from_json(object)
-                            .map(Self::LocalBankTransferIdrHpp)
-                    }
+                    "local_bank_transfer_idr_hpp" => LocalBankTransferIdrHpp::from_json(object)
+                        .map(Self::LocalBankTransferIdrHpp),
                     "online_banking_myr_hpp" => {
-                        OnlineBankingMyrHpp::from_json(object)
-                            .map(Self::OnlineBankingMyrHpp)
+                        OnlineBankingMyrHpp::from_json(object).map(Self::OnlineBankingMyrHpp)
                     }
-                    "qr_code_myr_hpp" => {
-                        QrCodeMyrHpp::from_json(object).map(Self::QrCodeMyrHpp)
-                    }
-                    "e_wallet_myr_hpp" => {
-                        EWalletMyrHpp::from_json(object).map(Self::EWalletMyrHpp)
-                    }
-                    "payment_card_number_rub_hpp" => {
-                        PaymentCardNumberRubHpp::from_json(object)
-                            .map(Self::PaymentCardNumberRubHpp)
-                    }
+                    "qr_code_myr_hpp" => QrCodeMyrHpp::from_json(object).map(Self::QrCodeMyrHpp),
+                    "e_wallet_myr_hpp" => EWalletMyrHpp::from_json(object).map(Self::EWalletMyrHpp),
+                    "payment_card_number_rub_hpp" => PaymentCardNumberRubHpp::from_json(object)
+                        .map(Self::PaymentCardNumberRubHpp),
                     "payment_card_number_card" => {
-                        PaymentCardNumberCard::from_json(object)
-                            .map(Self::PaymentCardNumberCard)
+                        PaymentCardNumberCard::from_json(object).map(Self::PaymentCardNumberCard)
                     }
                     "payment_card_sbp_rub_card" => {
-                        PaymentCardSbpRubCard::from_json(object)
-                            .map(Self::PaymentCardSbpRubCard)
+                        PaymentCardSbpRubCard::from_json(object).map(Self::PaymentCardSbpRubCard)
                     }
-                    "payment_card_sberpay_rub_card" => {
-                        PaymentCardSberpayRubCard::from_json(object)
-                            .map(Self::PaymentCardSberpayRubCard)
-                    }
+                    "payment_card_sberpay_rub_card" => PaymentCardSberpayRubCard::from_json(object)
+                        .map(Self::PaymentCardSberpayRubCard),
                     "virtual_account_rub_hpp" => {
-                        VirtualAccountRubHpp::from_json(object)
-                            .map(Self::VirtualAccountRubHpp)
+                        VirtualAccountRubHpp::from_json(object).map(Self::VirtualAccountRubHpp)
                     }
                     "virtual_account_rub_card" => {
-                        VirtualAccountRubCard::from_json(object)
-                            .map(Self::VirtualAccountRubCard)
+                        VirtualAccountRubCard::from_json(object).map(Self::VirtualAccountRubCard)
                     }
                     "payment_card_bdt_hpp" => {
                         PaymentCardBdtHpp::from_json(object).map(Self::PaymentCardBdtHpp)
                     }
-                    _ => {
-                        Err(
-                            InvalidRequest::single(
-                                "service",
-                                "The selected service is invalid.",
-                            ),
-                        )
-                    }
+                    _ => Err(InvalidRequest::single(
+                        "service",
+                        "The selected service is invalid.",
+                    )),
                 }
             }
-            Some(_) => {
-                Err(
-                    InvalidRequest::single("service", "The selected service is invalid."),
-                )
-            }
+            Some(_) => Err(InvalidRequest::single(
+                "service",
+                "The selected service is invalid.",
+            )),
         }
     }
 }
@@ -4163,43 +4033,34 @@ impl PayoutRequest {
     /// Reads a request from a JSON object holding `service` and the fields.
     pub fn from_json(value: &Value) -> Result<Self, InvalidRequest> {
         let Some(object) = value.as_object() else {
-            return Err(
-                InvalidRequest::single("request", "The request must be a JSON object."),
-            );
+            return Err(InvalidRequest::single(
+                "request",
+                "The request must be a JSON object.",
+            ));
         };
         match object.get("service") {
-            None | Some(Value::Null) => {
-                Err(InvalidRequest::single("service", required_message("service")))
-            }
-            Some(Value::String(code)) => {
-                match code.as_str() {
-                    "payment_card_idr" => {
-                        PaymentCardIdr::from_json(object).map(Self::PaymentCardIdr)
-                    }
-                    "payment_card_myr" => {
-                        PaymentCardMyr::from_json(object).map(Self::PaymentCardMyr)
-                    }
-                    "payment_card_sbp_rub" => {
-                        PaymentCardSbpRub::from_json(object).map(Self::PaymentCardSbpRub)
-                    }
-                    "virtual_account_rub" => {
-                        VirtualAccountRub::from_json(object).map(Self::VirtualAccountRub)
-                    }
-                    _ => {
-                        Err(
-                            InvalidRequest::single(
-                                "service",
-                                "The selected service is invalid.",
-                            ),
-                        )
-                    }
+            None | Some(Value::Null) => Err(InvalidRequest::single(
+                "service",
+                required_message("service"),
+            )),
+            Some(Value::String(code)) => match code.as_str() {
+                "payment_card_idr" => PaymentCardIdr::from_json(object).map(Self::PaymentCardIdr),
+                "payment_card_myr" => PaymentCardMyr::from_json(object).map(Self::PaymentCardMyr),
+                "payment_card_sbp_rub" => {
+                    PaymentCardSbpRub::from_json(object).map(Self::PaymentCardSbpRub)
                 }
-            }
-            Some(_) => {
-                Err(
-                    InvalidRequest::single("service", "The selected service is invalid."),
-                )
-            }
+                "virtual_account_rub" => {
+                    VirtualAccountRub::from_json(object).map(Self::VirtualAccountRub)
+                }
+                _ => Err(InvalidRequest::single(
+                    "service",
+                    "The selected service is invalid.",
+                )),
+            },
+            Some(_) => Err(InvalidRequest::single(
+                "service",
+                "The selected service is invalid.",
+            )),
         }
     }
 }
@@ -4239,30 +4100,33 @@ impl StatusQuery {
     /// Reads a query from a JSON object; the first of the documented keys present wins.
     pub fn from_json(value: &Value) -> Result<Self, InvalidRequest> {
         let Some(object) = value.as_object() else {
-            return Err(
-                InvalidRequest::single("request", "The request must be a JSON object."),
-            );
+            return Err(InvalidRequest::single(
+                "request",
+                "The request must be a JSON object.",
+            ));
         };
         if let Some(v) = object.get("order_id").filter(|v| !v.is_null()) {
             let q = Self::OrderId(
-                read::text("order_id", v)
-                    .map_err(|m| InvalidRequest::single("order_id", m))?,
+                read::text("order_id", v).map_err(|m| InvalidRequest::single("order_id", m))?,
             );
             q.validate()?;
             return Ok(q);
         }
         if let Some(v) = object.get("id").filter(|v| !v.is_null()) {
-            let q = Self::Id(
-                read::text("id", v).map_err(|m| InvalidRequest::single("id", m))?,
-            );
+            let q = Self::Id(read::text("id", v).map_err(|m| InvalidRequest::single("id", m))?);
             q.validate()?;
             return Ok(q);
         }
         Err(InvalidRequest {
             errors: vec![
-                FieldError { field : "order_id".into(), message :
-                "The order id or id field is required.".into() }, FieldError { field :
-                "id".into(), message : "The order id or id field is required.".into() }
+                FieldError {
+                    field: "order_id".into(),
+                    message: "The order id or id field is required.".into(),
+                },
+                FieldError {
+                    field: "id".into(),
+                    message: "The order id or id field is required.".into(),
+                },
             ],
         })
     }
