@@ -32,14 +32,16 @@ impl Endpoint {
         Endpoint::AccountBalance,
     ];
 
-    /// The path as the spec writes it, e.g. `v1/payment/status`.
+    /// The path as the spec writes it, e.g. `v1/payment/status` (from the generated
+    /// `alikassa_types::endpoints`, so the sandbox serves exactly the spec's paths).
     pub fn path(self) -> &'static str {
+        use alikassa_types::endpoints as spec;
         match self {
-            Endpoint::CreatePayment => "v1/payment",
-            Endpoint::CreatePayout => "v1/payout",
-            Endpoint::PaymentStatus => "v1/payment/status",
-            Endpoint::PayoutStatus => "v1/payout/status",
-            Endpoint::AccountBalance => "v1/account/balance",
+            Endpoint::CreatePayment => spec::CREATE_PAYMENT.path,
+            Endpoint::CreatePayout => spec::CREATE_PAYOUT.path,
+            Endpoint::PaymentStatus => spec::PAYMENT_STATUS.path,
+            Endpoint::PayoutStatus => spec::PAYOUT_STATUS.path,
+            Endpoint::AccountBalance => spec::ACCOUNT_BALANCE.path,
         }
     }
 
