@@ -25,6 +25,7 @@
 
 mod amount;
 pub mod catalogue;
+#[rustfmt::skip] // prettyplease output; `cargo xtask codegen --check` guards it.
 mod generated;
 pub mod lenient;
 pub mod notification;

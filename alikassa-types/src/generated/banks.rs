@@ -2,10 +2,10 @@
 // generator and run `cargo xtask codegen`.
 
 //! Bank codes (`customer_code`), one enum per table of the documents.
-use crate::UnknownCode;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 use std::str::FromStr;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use crate::UnknownCode;
 /// Bank codes of `online_banking_idr_hpp` (000_a52569272cf5232d.txt, "Deposit Bank Codes").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -285,7 +285,12 @@ pub enum LocalBankTransferIdrHppBank {
 }
 impl LocalBankTransferIdrHppBank {
     /// Every code of the table, in documented order.
-    pub const ALL: &'static [Self] = &[Self::Bcalbt, Self::Bnilbt, Self::Brilbt, Self::Mdrlbt];
+    pub const ALL: &'static [Self] = &[
+        Self::Bcalbt,
+        Self::Bnilbt,
+        Self::Brilbt,
+        Self::Mdrlbt,
+    ];
     /// The wire value (`customer_code`).
     pub fn code(self) -> &'static str {
         match self {
@@ -318,10 +323,7 @@ impl FromStr for LocalBankTransferIdrHppBank {
             "BNILBT" => Ok(Self::Bnilbt),
             "BRILBT" => Ok(Self::Brilbt),
             "MDRLBT" => Ok(Self::Mdrlbt),
-            _ => Err(UnknownCode::new(
-                "bank code of local_bank_transfer_idr_hpp",
-                s,
-            )),
+            _ => Err(UnknownCode::new("bank code of local_bank_transfer_idr_hpp", s)),
         }
     }
 }

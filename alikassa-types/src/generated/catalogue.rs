@@ -958,10 +958,12 @@ pub static SERVICES: &[ServiceInfo] = &[
                 description: "Link to send a callback after the statuses are finalized",
             },
         ],
-        banks: &[BankInfo {
-            code: "DUITNOW",
-            name: "Duitnow",
-        }],
+        banks: &[
+            BankInfo {
+                code: "DUITNOW",
+                name: "Duitnow",
+            },
+        ],
     },
     ServiceInfo {
         code: "e_wallet_myr_hpp",

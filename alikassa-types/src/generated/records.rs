@@ -4,9 +4,9 @@
 //! Response and notification records. Unknown fields are ignored; amounts,
 //! ids and flags decode leniently (see `crate::lenient`); a missing required
 //! field is an error.
-use crate::{lenient, Amount, PaymentStatus};
 use serde::de::{Deserialize, Deserializer};
 use serde::ser::{Serialize, SerializeMap, Serializer};
+use crate::{lenient, Amount, PaymentStatus};
 /// Answer to v1/payment (HTTP 200).
 ///
 /// From 000_a52569272cf5232d.txt, 001_b376ac25ec127034.txt, 002_3a69a3ff58e2aa4e.txt, 003_1f55d2b3fe87082d.txt.
@@ -73,7 +73,11 @@ impl<'de> Deserialize<'de> for PaymentCreated {
                 "success_redirect_url",
                 lenient::opt_string,
             )?,
-            card_number: lenient::optional(&mut object, "cardNumber", lenient::opt_string)?,
+            card_number: lenient::optional(
+                &mut object,
+                "cardNumber",
+                lenient::opt_string,
+            )?,
             card_holder_name: lenient::optional(
                 &mut object,
                 "cardHolderName",
@@ -256,7 +260,11 @@ impl<'de> Deserialize<'de> for PaymentDetails {
             id: lenient::required(&mut object, "id", lenient::int)?,
             order_id: lenient::optional(&mut object, "order_id", lenient::opt_string)?,
             amount: lenient::optional(&mut object, "amount", lenient::amount)?,
-            payment_amount: lenient::optional(&mut object, "payment_amount", lenient::amount)?,
+            payment_amount: lenient::optional(
+                &mut object,
+                "payment_amount",
+                lenient::amount,
+            )?,
             is_partial_payment: lenient::optional(
                 &mut object,
                 "is_partial_payment",
@@ -275,7 +283,11 @@ impl<'de> Deserialize<'de> for PaymentDetails {
                 lenient::amount,
             )?,
             currency: lenient::optional(&mut object, "currency", lenient::opt_string)?,
-            service_code: lenient::optional(&mut object, "service_code", lenient::opt_string)?,
+            service_code: lenient::optional(
+                &mut object,
+                "service_code",
+                lenient::opt_string,
+            )?,
             account_old_balance: lenient::optional(
                 &mut object,
                 "account_old_balance",
@@ -286,9 +298,21 @@ impl<'de> Deserialize<'de> for PaymentDetails {
                 "account_new_balance",
                 lenient::amount,
             )?,
-            crypto_network: lenient::optional(&mut object, "crypto_network", lenient::opt_string)?,
-            crypto_txid: lenient::optional(&mut object, "crypto_txid", lenient::opt_string)?,
-            customer_phone: lenient::optional(&mut object, "customer_phone", lenient::opt_string)?,
+            crypto_network: lenient::optional(
+                &mut object,
+                "crypto_network",
+                lenient::opt_string,
+            )?,
+            crypto_txid: lenient::optional(
+                &mut object,
+                "crypto_txid",
+                lenient::opt_string,
+            )?,
+            customer_phone: lenient::optional(
+                &mut object,
+                "customer_phone",
+                lenient::opt_string,
+            )?,
             customer_card_number: lenient::optional(
                 &mut object,
                 "customer_card_number",
@@ -299,7 +323,11 @@ impl<'de> Deserialize<'de> for PaymentDetails {
                 "payment_error_message",
                 lenient::opt_string,
             )?,
-            card_number: lenient::optional(&mut object, "card_number", lenient::opt_string)?,
+            card_number: lenient::optional(
+                &mut object,
+                "card_number",
+                lenient::opt_string,
+            )?,
             card_holder_name: lenient::optional(
                 &mut object,
                 "card_holder_name",
@@ -396,7 +424,11 @@ impl<'de> Deserialize<'de> for PayoutDetails {
             )?,
             card_mask: lenient::optional(&mut object, "card_mask", lenient::opt_string)?,
             amount: lenient::optional(&mut object, "amount", lenient::amount)?,
-            payment_amount: lenient::optional(&mut object, "payment_amount", lenient::amount)?,
+            payment_amount: lenient::optional(
+                &mut object,
+                "payment_amount",
+                lenient::amount,
+            )?,
             is_partial_payment: lenient::optional(
                 &mut object,
                 "is_partial_payment",
@@ -412,7 +444,11 @@ impl<'de> Deserialize<'de> for PayoutDetails {
                 "commission_amount",
                 lenient::amount,
             )?,
-            service_code: lenient::optional(&mut object, "service_code", lenient::opt_string)?,
+            service_code: lenient::optional(
+                &mut object,
+                "service_code",
+                lenient::opt_string,
+            )?,
             rrn: lenient::optional(&mut object, "RRN", lenient::opt_string)?,
             account_old_balance: lenient::optional(
                 &mut object,
@@ -475,8 +511,16 @@ impl<'de> Deserialize<'de> for AccountBalance {
             currency: lenient::optional(&mut object, "currency", lenient::opt_string)?,
             balance: lenient::optional(&mut object, "balance", lenient::amount)?,
             hold: lenient::optional(&mut object, "hold", lenient::amount)?,
-            rolling_reserve: lenient::optional(&mut object, "rolling_reserve", lenient::amount)?,
-            pending_payouts: lenient::optional(&mut object, "pending_payouts", lenient::amount)?,
+            rolling_reserve: lenient::optional(
+                &mut object,
+                "rolling_reserve",
+                lenient::amount,
+            )?,
+            pending_payouts: lenient::optional(
+                &mut object,
+                "pending_payouts",
+                lenient::amount,
+            )?,
         })
     }
 }
@@ -567,7 +611,11 @@ impl<'de> Deserialize<'de> for Notification {
                 PaymentStatus::deserialize,
             )?,
             amount: lenient::optional(&mut object, "amount", lenient::amount)?,
-            payment_amount: lenient::optional(&mut object, "payment_amount", lenient::amount)?,
+            payment_amount: lenient::optional(
+                &mut object,
+                "payment_amount",
+                lenient::amount,
+            )?,
             commission_amount: lenient::optional(
                 &mut object,
                 "commission_amount",

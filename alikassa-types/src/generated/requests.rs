@@ -2,12 +2,14 @@
 // generator and run `cargo xtask codegen`.
 
 //! Requests: one type per service, and the status query.
-use crate::catalogue::Direction;
-use crate::validate::{read, required_message, FieldError, InvalidRequest, JsonFields, Validator};
-use crate::Amount;
+use std::net::IpAddr;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
-use std::net::IpAddr;
+use crate::catalogue::Direction;
+use crate::validate::{
+    read, required_message, FieldError, InvalidRequest, JsonFields, Validator,
+};
+use crate::Amount;
 /// `online_banking_idr_hpp`: payment in ID (IDR), hosted.
 ///
 /// From `000_a52569272cf5232d.txt`, "Creating payments".
@@ -88,7 +90,10 @@ impl OnlineBankingIdrHpp {
         self
     }
     /// Sets `success_redirect_url`.
-    pub fn success_redirect_url(mut self, success_redirect_url: impl Into<String>) -> Self {
+    pub fn success_redirect_url(
+        mut self,
+        success_redirect_url: impl Into<String>,
+    ) -> Self {
         self.success_redirect_url = Some(success_redirect_url.into());
         self
     }
@@ -151,10 +156,11 @@ impl OnlineBankingIdrHpp {
             v.string("order_id", x, Some(128u32));
         }
         let customer_ip = f.required("customer_ip", read::ip);
-        let customer_code = f.required(
-            "customer_code",
-            read::bank::<crate::banks::OnlineBankingIdrHppBank>,
-        );
+        let customer_code = f
+            .required(
+                "customer_code",
+                read::bank::<crate::banks::OnlineBankingIdrHppBank>,
+            );
         let customer_first_name = f.required("customer_first_name", read::text);
         if let Some(x) = &customer_first_name {
             let v = f.validator();
@@ -178,7 +184,8 @@ impl OnlineBankingIdrHpp {
             let v = f.validator();
             v.opt_string("fail_redirect_url", Some(x), Some(255u32));
         }
-        let notification_endpoint_url = f.optional("notification_endpoint_url", read::text);
+        let notification_endpoint_url = f
+            .optional("notification_endpoint_url", read::text);
         if let Some(x) = &notification_endpoint_url {
             let v = f.validator();
             v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
@@ -198,20 +205,22 @@ impl OnlineBankingIdrHpp {
                 Some(customer_code),
                 Some(customer_first_name),
                 Some(customer_last_name),
-            ) => Some(Self {
-                amount,
-                order_id,
-                customer_ip,
-                customer_code,
-                customer_first_name,
-                customer_last_name,
-                success_redirect_id,
-                fail_redirect_id,
-                notification_endpoint_id,
-                success_redirect_url,
-                fail_redirect_url,
-                notification_endpoint_url,
-            }),
+            ) => {
+                Some(Self {
+                    amount,
+                    order_id,
+                    customer_ip,
+                    customer_code,
+                    customer_first_name,
+                    customer_last_name,
+                    success_redirect_id,
+                    fail_redirect_id,
+                    notification_endpoint_id,
+                    success_redirect_url,
+                    fail_redirect_url,
+                    notification_endpoint_url,
+                })
+            }
             _ => None,
         };
         f.finish(built)
@@ -220,15 +229,17 @@ impl OnlineBankingIdrHpp {
 impl Serialize for OnlineBankingIdrHpp {
     /// The documented field order; absent optional fields are omitted.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(
-            7usize
-                + usize::from(self.success_redirect_id.is_some())
-                + usize::from(self.fail_redirect_id.is_some())
-                + usize::from(self.notification_endpoint_id.is_some())
-                + usize::from(self.success_redirect_url.is_some())
-                + usize::from(self.fail_redirect_url.is_some())
-                + usize::from(self.notification_endpoint_url.is_some()),
-        ))?;
+        let mut m = s
+            .serialize_map(
+                Some(
+                    7usize + usize::from(self.success_redirect_id.is_some())
+                        + usize::from(self.fail_redirect_id.is_some())
+                        + usize::from(self.notification_endpoint_id.is_some())
+                        + usize::from(self.success_redirect_url.is_some())
+                        + usize::from(self.fail_redirect_url.is_some())
+                        + usize::from(self.notification_endpoint_url.is_some()),
+                ),
+            )?;
         m.serialize_entry("amount", &self.amount)?;
         m.serialize_entry("order_id", &self.order_id)?;
         m.serialize_entry("service", Self::SERVICE)?;
@@ -337,7 +348,10 @@ impl QrCodeIdrHpp {
         self
     }
     /// Sets `success_redirect_url`.
-    pub fn success_redirect_url(mut self, success_redirect_url: impl Into<String>) -> Self {
+    pub fn success_redirect_url(
+        mut self,
+        success_redirect_url: impl Into<String>,
+    ) -> Self {
         self.success_redirect_url = Some(success_redirect_url.into());
         self
     }
@@ -400,10 +414,8 @@ impl QrCodeIdrHpp {
             v.string("order_id", x, Some(128u32));
         }
         let customer_ip = f.required("customer_ip", read::ip);
-        let customer_code = f.required(
-            "customer_code",
-            read::bank::<crate::banks::QrCodeIdrHppBank>,
-        );
+        let customer_code = f
+            .required("customer_code", read::bank::<crate::banks::QrCodeIdrHppBank>);
         let customer_first_name = f.required("customer_first_name", read::text);
         if let Some(x) = &customer_first_name {
             let v = f.validator();
@@ -427,7 +439,8 @@ impl QrCodeIdrHpp {
             let v = f.validator();
             v.opt_string("fail_redirect_url", Some(x), Some(255u32));
         }
-        let notification_endpoint_url = f.optional("notification_endpoint_url", read::text);
+        let notification_endpoint_url = f
+            .optional("notification_endpoint_url", read::text);
         if let Some(x) = &notification_endpoint_url {
             let v = f.validator();
             v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
@@ -447,20 +460,22 @@ impl QrCodeIdrHpp {
                 Some(customer_code),
                 Some(customer_first_name),
                 Some(customer_last_name),
-            ) => Some(Self {
-                amount,
-                order_id,
-                customer_ip,
-                customer_code,
-                customer_first_name,
-                customer_last_name,
-                success_redirect_id,
-                fail_redirect_id,
-                notification_endpoint_id,
-                success_redirect_url,
-                fail_redirect_url,
-                notification_endpoint_url,
-            }),
+            ) => {
+                Some(Self {
+                    amount,
+                    order_id,
+                    customer_ip,
+                    customer_code,
+                    customer_first_name,
+                    customer_last_name,
+                    success_redirect_id,
+                    fail_redirect_id,
+                    notification_endpoint_id,
+                    success_redirect_url,
+                    fail_redirect_url,
+                    notification_endpoint_url,
+                })
+            }
             _ => None,
         };
         f.finish(built)
@@ -469,15 +484,17 @@ impl QrCodeIdrHpp {
 impl Serialize for QrCodeIdrHpp {
     /// The documented field order; absent optional fields are omitted.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(
-            7usize
-                + usize::from(self.success_redirect_id.is_some())
-                + usize::from(self.fail_redirect_id.is_some())
-                + usize::from(self.notification_endpoint_id.is_some())
-                + usize::from(self.success_redirect_url.is_some())
-                + usize::from(self.fail_redirect_url.is_some())
-                + usize::from(self.notification_endpoint_url.is_some()),
-        ))?;
+        let mut m = s
+            .serialize_map(
+                Some(
+                    7usize + usize::from(self.success_redirect_id.is_some())
+                        + usize::from(self.fail_redirect_id.is_some())
+                        + usize::from(self.notification_endpoint_id.is_some())
+                        + usize::from(self.success_redirect_url.is_some())
+                        + usize::from(self.fail_redirect_url.is_some())
+                        + usize::from(self.notification_endpoint_url.is_some()),
+                ),
+            )?;
         m.serialize_entry("amount", &self.amount)?;
         m.serialize_entry("order_id", &self.order_id)?;
         m.serialize_entry("service", Self::SERVICE)?;
@@ -586,7 +603,10 @@ impl VirtualAccountIdrHpp {
         self
     }
     /// Sets `success_redirect_url`.
-    pub fn success_redirect_url(mut self, success_redirect_url: impl Into<String>) -> Self {
+    pub fn success_redirect_url(
+        mut self,
+        success_redirect_url: impl Into<String>,
+    ) -> Self {
         self.success_redirect_url = Some(success_redirect_url.into());
         self
     }
@@ -649,10 +669,11 @@ impl VirtualAccountIdrHpp {
             v.string("order_id", x, Some(128u32));
         }
         let customer_ip = f.required("customer_ip", read::ip);
-        let customer_code = f.required(
-            "customer_code",
-            read::bank::<crate::banks::VirtualAccountIdrHppBank>,
-        );
+        let customer_code = f
+            .required(
+                "customer_code",
+                read::bank::<crate::banks::VirtualAccountIdrHppBank>,
+            );
         let customer_first_name = f.required("customer_first_name", read::text);
         if let Some(x) = &customer_first_name {
             let v = f.validator();
@@ -676,7 +697,8 @@ impl VirtualAccountIdrHpp {
             let v = f.validator();
             v.opt_string("fail_redirect_url", Some(x), Some(255u32));
         }
-        let notification_endpoint_url = f.optional("notification_endpoint_url", read::text);
+        let notification_endpoint_url = f
+            .optional("notification_endpoint_url", read::text);
         if let Some(x) = &notification_endpoint_url {
             let v = f.validator();
             v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
@@ -696,20 +718,22 @@ impl VirtualAccountIdrHpp {
                 Some(customer_code),
                 Some(customer_first_name),
                 Some(customer_last_name),
-            ) => Some(Self {
-                amount,
-                order_id,
-                customer_ip,
-                customer_code,
-                customer_first_name,
-                customer_last_name,
-                success_redirect_id,
-                fail_redirect_id,
-                notification_endpoint_id,
-                success_redirect_url,
-                fail_redirect_url,
-                notification_endpoint_url,
-            }),
+            ) => {
+                Some(Self {
+                    amount,
+                    order_id,
+                    customer_ip,
+                    customer_code,
+                    customer_first_name,
+                    customer_last_name,
+                    success_redirect_id,
+                    fail_redirect_id,
+                    notification_endpoint_id,
+                    success_redirect_url,
+                    fail_redirect_url,
+                    notification_endpoint_url,
+                })
+            }
             _ => None,
         };
         f.finish(built)
@@ -718,15 +742,17 @@ impl VirtualAccountIdrHpp {
 impl Serialize for VirtualAccountIdrHpp {
     /// The documented field order; absent optional fields are omitted.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(
-            7usize
-                + usize::from(self.success_redirect_id.is_some())
-                + usize::from(self.fail_redirect_id.is_some())
-                + usize::from(self.notification_endpoint_id.is_some())
-                + usize::from(self.success_redirect_url.is_some())
-                + usize::from(self.fail_redirect_url.is_some())
-                + usize::from(self.notification_endpoint_url.is_some()),
-        ))?;
+        let mut m = s
+            .serialize_map(
+                Some(
+                    7usize + usize::from(self.success_redirect_id.is_some())
+                        + usize::from(self.fail_redirect_id.is_some())
+                        + usize::from(self.notification_endpoint_id.is_some())
+                        + usize::from(self.success_redirect_url.is_some())
+                        + usize::from(self.fail_redirect_url.is_some())
+                        + usize::from(self.notification_endpoint_url.is_some()),
+                ),
+            )?;
         m.serialize_entry("amount", &self.amount)?;
         m.serialize_entry("order_id", &self.order_id)?;
         m.serialize_entry("service", Self::SERVICE)?;
@@ -835,7 +861,10 @@ impl LocalBankTransferIdrHpp {
         self
     }
     /// Sets `success_redirect_url`.
-    pub fn success_redirect_url(mut self, success_redirect_url: impl Into<String>) -> Self {
+    pub fn success_redirect_url(
+        mut self,
+        success_redirect_url: impl Into<String>,
+    ) -> Self {
         self.success_redirect_url = Some(success_redirect_url.into());
         self
     }
@@ -898,10 +927,11 @@ impl LocalBankTransferIdrHpp {
             v.string("order_id", x, Some(128u32));
         }
         let customer_ip = f.required("customer_ip", read::ip);
-        let customer_code = f.required(
-            "customer_code",
-            read::bank::<crate::banks::LocalBankTransferIdrHppBank>,
-        );
+        let customer_code = f
+            .required(
+                "customer_code",
+                read::bank::<crate::banks::LocalBankTransferIdrHppBank>,
+            );
         let customer_first_name = f.required("customer_first_name", read::text);
         if let Some(x) = &customer_first_name {
             let v = f.validator();
@@ -925,7 +955,8 @@ impl LocalBankTransferIdrHpp {
             let v = f.validator();
             v.opt_string("fail_redirect_url", Some(x), Some(255u32));
         }
-        let notification_endpoint_url = f.optional("notification_endpoint_url", read::text);
+        let notification_endpoint_url = f
+            .optional("notification_endpoint_url", read::text);
         if let Some(x) = &notification_endpoint_url {
             let v = f.validator();
             v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
@@ -945,20 +976,22 @@ impl LocalBankTransferIdrHpp {
                 Some(customer_code),
                 Some(customer_first_name),
                 Some(customer_last_name),
-            ) => Some(Self {
-                amount,
-                order_id,
-                customer_ip,
-                customer_code,
-                customer_first_name,
-                customer_last_name,
-                success_redirect_id,
-                fail_redirect_id,
-                notification_endpoint_id,
-                success_redirect_url,
-                fail_redirect_url,
-                notification_endpoint_url,
-            }),
+            ) => {
+                Some(Self {
+                    amount,
+                    order_id,
+                    customer_ip,
+                    customer_code,
+                    customer_first_name,
+                    customer_last_name,
+                    success_redirect_id,
+                    fail_redirect_id,
+                    notification_endpoint_id,
+                    success_redirect_url,
+                    fail_redirect_url,
+                    notification_endpoint_url,
+                })
+            }
             _ => None,
         };
         f.finish(built)
@@ -967,15 +1000,17 @@ impl LocalBankTransferIdrHpp {
 impl Serialize for LocalBankTransferIdrHpp {
     /// The documented field order; absent optional fields are omitted.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(
-            7usize
-                + usize::from(self.success_redirect_id.is_some())
-                + usize::from(self.fail_redirect_id.is_some())
-                + usize::from(self.notification_endpoint_id.is_some())
-                + usize::from(self.success_redirect_url.is_some())
-                + usize::from(self.fail_redirect_url.is_some())
-                + usize::from(self.notification_endpoint_url.is_some()),
-        ))?;
+        let mut m = s
+            .serialize_map(
+                Some(
+                    7usize + usize::from(self.success_redirect_id.is_some())
+                        + usize::from(self.fail_redirect_id.is_some())
+                        + usize::from(self.notification_endpoint_id.is_some())
+                        + usize::from(self.success_redirect_url.is_some())
+                        + usize::from(self.fail_redirect_url.is_some())
+                        + usize::from(self.notification_endpoint_url.is_some()),
+                ),
+            )?;
         m.serialize_entry("amount", &self.amount)?;
         m.serialize_entry("order_id", &self.order_id)?;
         m.serialize_entry("service", Self::SERVICE)?;
@@ -1117,10 +1152,8 @@ impl PaymentCardIdr {
             let v = f.validator();
             v.string("number", x, Some(100u32));
         }
-        let customer_code = f.required(
-            "customer_code",
-            read::bank::<crate::banks::PaymentCardIdrBank>,
-        );
+        let customer_code = f
+            .required("customer_code", read::bank::<crate::banks::PaymentCardIdrBank>);
         let customer_first_name = f.required("customer_first_name", read::text);
         if let Some(x) = &customer_first_name {
             let v = f.validator();
@@ -1132,7 +1165,8 @@ impl PaymentCardIdr {
             v.string("customer_last_name", x, Some(100u32));
         }
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
-        let notification_endpoint_url = f.optional("notification_endpoint_url", read::text);
+        let notification_endpoint_url = f
+            .optional("notification_endpoint_url", read::text);
         if let Some(x) = &notification_endpoint_url {
             let v = f.validator();
             v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
@@ -1152,16 +1186,18 @@ impl PaymentCardIdr {
                 Some(customer_code),
                 Some(customer_first_name),
                 Some(customer_last_name),
-            ) => Some(Self {
-                amount,
-                order_id,
-                number,
-                customer_code,
-                customer_first_name,
-                customer_last_name,
-                notification_endpoint_id,
-                notification_endpoint_url,
-            }),
+            ) => {
+                Some(Self {
+                    amount,
+                    order_id,
+                    number,
+                    customer_code,
+                    customer_first_name,
+                    customer_last_name,
+                    notification_endpoint_id,
+                    notification_endpoint_url,
+                })
+            }
             _ => None,
         };
         f.finish(built)
@@ -1170,11 +1206,13 @@ impl PaymentCardIdr {
 impl Serialize for PaymentCardIdr {
     /// The documented field order; absent optional fields are omitted.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(
-            7usize
-                + usize::from(self.notification_endpoint_id.is_some())
-                + usize::from(self.notification_endpoint_url.is_some()),
-        ))?;
+        let mut m = s
+            .serialize_map(
+                Some(
+                    7usize + usize::from(self.notification_endpoint_id.is_some())
+                        + usize::from(self.notification_endpoint_url.is_some()),
+                ),
+            )?;
         m.serialize_entry("amount", &self.amount)?;
         m.serialize_entry("order_id", &self.order_id)?;
         m.serialize_entry("service", Self::SERVICE)?;
@@ -1271,7 +1309,10 @@ impl OnlineBankingMyrHpp {
         self
     }
     /// Sets `success_redirect_url`.
-    pub fn success_redirect_url(mut self, success_redirect_url: impl Into<String>) -> Self {
+    pub fn success_redirect_url(
+        mut self,
+        success_redirect_url: impl Into<String>,
+    ) -> Self {
         self.success_redirect_url = Some(success_redirect_url.into());
         self
     }
@@ -1334,10 +1375,11 @@ impl OnlineBankingMyrHpp {
             v.string("order_id", x, Some(128u32));
         }
         let customer_ip = f.required("customer_ip", read::ip);
-        let customer_code = f.required(
-            "customer_code",
-            read::bank::<crate::banks::OnlineBankingMyrHppBank>,
-        );
+        let customer_code = f
+            .required(
+                "customer_code",
+                read::bank::<crate::banks::OnlineBankingMyrHppBank>,
+            );
         let customer_first_name = f.required("customer_first_name", read::text);
         if let Some(x) = &customer_first_name {
             let v = f.validator();
@@ -1361,7 +1403,8 @@ impl OnlineBankingMyrHpp {
             let v = f.validator();
             v.opt_string("fail_redirect_url", Some(x), Some(255u32));
         }
-        let notification_endpoint_url = f.optional("notification_endpoint_url", read::text);
+        let notification_endpoint_url = f
+            .optional("notification_endpoint_url", read::text);
         if let Some(x) = &notification_endpoint_url {
             let v = f.validator();
             v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
@@ -1381,20 +1424,22 @@ impl OnlineBankingMyrHpp {
                 Some(customer_code),
                 Some(customer_first_name),
                 Some(customer_last_name),
-            ) => Some(Self {
-                amount,
-                order_id,
-                customer_ip,
-                customer_code,
-                customer_first_name,
-                customer_last_name,
-                success_redirect_id,
-                fail_redirect_id,
-                notification_endpoint_id,
-                success_redirect_url,
-                fail_redirect_url,
-                notification_endpoint_url,
-            }),
+            ) => {
+                Some(Self {
+                    amount,
+                    order_id,
+                    customer_ip,
+                    customer_code,
+                    customer_first_name,
+                    customer_last_name,
+                    success_redirect_id,
+                    fail_redirect_id,
+                    notification_endpoint_id,
+                    success_redirect_url,
+                    fail_redirect_url,
+                    notification_endpoint_url,
+                })
+            }
             _ => None,
         };
         f.finish(built)
@@ -1403,15 +1448,17 @@ impl OnlineBankingMyrHpp {
 impl Serialize for OnlineBankingMyrHpp {
     /// The documented field order; absent optional fields are omitted.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(
-            7usize
-                + usize::from(self.success_redirect_id.is_some())
-                + usize::from(self.fail_redirect_id.is_some())
-                + usize::from(self.notification_endpoint_id.is_some())
-                + usize::from(self.success_redirect_url.is_some())
-                + usize::from(self.fail_redirect_url.is_some())
-                + usize::from(self.notification_endpoint_url.is_some()),
-        ))?;
+        let mut m = s
+            .serialize_map(
+                Some(
+                    7usize + usize::from(self.success_redirect_id.is_some())
+                        + usize::from(self.fail_redirect_id.is_some())
+                        + usize::from(self.notification_endpoint_id.is_some())
+                        + usize::from(self.success_redirect_url.is_some())
+                        + usize::from(self.fail_redirect_url.is_some())
+                        + usize::from(self.notification_endpoint_url.is_some()),
+                ),
+            )?;
         m.serialize_entry("amount", &self.amount)?;
         m.serialize_entry("order_id", &self.order_id)?;
         m.serialize_entry("service", Self::SERVICE)?;
@@ -1520,7 +1567,10 @@ impl QrCodeMyrHpp {
         self
     }
     /// Sets `success_redirect_url`.
-    pub fn success_redirect_url(mut self, success_redirect_url: impl Into<String>) -> Self {
+    pub fn success_redirect_url(
+        mut self,
+        success_redirect_url: impl Into<String>,
+    ) -> Self {
         self.success_redirect_url = Some(success_redirect_url.into());
         self
     }
@@ -1583,10 +1633,8 @@ impl QrCodeMyrHpp {
             v.string("order_id", x, Some(128u32));
         }
         let customer_ip = f.required("customer_ip", read::ip);
-        let customer_code = f.required(
-            "customer_code",
-            read::bank::<crate::banks::QrCodeMyrHppBank>,
-        );
+        let customer_code = f
+            .required("customer_code", read::bank::<crate::banks::QrCodeMyrHppBank>);
         let customer_first_name = f.required("customer_first_name", read::text);
         if let Some(x) = &customer_first_name {
             let v = f.validator();
@@ -1610,7 +1658,8 @@ impl QrCodeMyrHpp {
             let v = f.validator();
             v.opt_string("fail_redirect_url", Some(x), Some(255u32));
         }
-        let notification_endpoint_url = f.optional("notification_endpoint_url", read::text);
+        let notification_endpoint_url = f
+            .optional("notification_endpoint_url", read::text);
         if let Some(x) = &notification_endpoint_url {
             let v = f.validator();
             v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
@@ -1630,20 +1679,22 @@ impl QrCodeMyrHpp {
                 Some(customer_code),
                 Some(customer_first_name),
                 Some(customer_last_name),
-            ) => Some(Self {
-                amount,
-                order_id,
-                customer_ip,
-                customer_code,
-                customer_first_name,
-                customer_last_name,
-                success_redirect_id,
-                fail_redirect_id,
-                notification_endpoint_id,
-                success_redirect_url,
-                fail_redirect_url,
-                notification_endpoint_url,
-            }),
+            ) => {
+                Some(Self {
+                    amount,
+                    order_id,
+                    customer_ip,
+                    customer_code,
+                    customer_first_name,
+                    customer_last_name,
+                    success_redirect_id,
+                    fail_redirect_id,
+                    notification_endpoint_id,
+                    success_redirect_url,
+                    fail_redirect_url,
+                    notification_endpoint_url,
+                })
+            }
             _ => None,
         };
         f.finish(built)
@@ -1652,15 +1703,17 @@ impl QrCodeMyrHpp {
 impl Serialize for QrCodeMyrHpp {
     /// The documented field order; absent optional fields are omitted.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(
-            7usize
-                + usize::from(self.success_redirect_id.is_some())
-                + usize::from(self.fail_redirect_id.is_some())
-                + usize::from(self.notification_endpoint_id.is_some())
-                + usize::from(self.success_redirect_url.is_some())
-                + usize::from(self.fail_redirect_url.is_some())
-                + usize::from(self.notification_endpoint_url.is_some()),
-        ))?;
+        let mut m = s
+            .serialize_map(
+                Some(
+                    7usize + usize::from(self.success_redirect_id.is_some())
+                        + usize::from(self.fail_redirect_id.is_some())
+                        + usize::from(self.notification_endpoint_id.is_some())
+                        + usize::from(self.success_redirect_url.is_some())
+                        + usize::from(self.fail_redirect_url.is_some())
+                        + usize::from(self.notification_endpoint_url.is_some()),
+                ),
+            )?;
         m.serialize_entry("amount", &self.amount)?;
         m.serialize_entry("order_id", &self.order_id)?;
         m.serialize_entry("service", Self::SERVICE)?;
@@ -1769,7 +1822,10 @@ impl EWalletMyrHpp {
         self
     }
     /// Sets `success_redirect_url`.
-    pub fn success_redirect_url(mut self, success_redirect_url: impl Into<String>) -> Self {
+    pub fn success_redirect_url(
+        mut self,
+        success_redirect_url: impl Into<String>,
+    ) -> Self {
         self.success_redirect_url = Some(success_redirect_url.into());
         self
     }
@@ -1832,10 +1888,8 @@ impl EWalletMyrHpp {
             v.string("order_id", x, Some(128u32));
         }
         let customer_ip = f.required("customer_ip", read::ip);
-        let customer_code = f.required(
-            "customer_code",
-            read::bank::<crate::banks::EWalletMyrHppBank>,
-        );
+        let customer_code = f
+            .required("customer_code", read::bank::<crate::banks::EWalletMyrHppBank>);
         let customer_first_name = f.required("customer_first_name", read::text);
         if let Some(x) = &customer_first_name {
             let v = f.validator();
@@ -1859,7 +1913,8 @@ impl EWalletMyrHpp {
             let v = f.validator();
             v.opt_string("fail_redirect_url", Some(x), Some(255u32));
         }
-        let notification_endpoint_url = f.optional("notification_endpoint_url", read::text);
+        let notification_endpoint_url = f
+            .optional("notification_endpoint_url", read::text);
         if let Some(x) = &notification_endpoint_url {
             let v = f.validator();
             v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
@@ -1879,20 +1934,22 @@ impl EWalletMyrHpp {
                 Some(customer_code),
                 Some(customer_first_name),
                 Some(customer_last_name),
-            ) => Some(Self {
-                amount,
-                order_id,
-                customer_ip,
-                customer_code,
-                customer_first_name,
-                customer_last_name,
-                success_redirect_id,
-                fail_redirect_id,
-                notification_endpoint_id,
-                success_redirect_url,
-                fail_redirect_url,
-                notification_endpoint_url,
-            }),
+            ) => {
+                Some(Self {
+                    amount,
+                    order_id,
+                    customer_ip,
+                    customer_code,
+                    customer_first_name,
+                    customer_last_name,
+                    success_redirect_id,
+                    fail_redirect_id,
+                    notification_endpoint_id,
+                    success_redirect_url,
+                    fail_redirect_url,
+                    notification_endpoint_url,
+                })
+            }
             _ => None,
         };
         f.finish(built)
@@ -1901,15 +1958,17 @@ impl EWalletMyrHpp {
 impl Serialize for EWalletMyrHpp {
     /// The documented field order; absent optional fields are omitted.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(
-            7usize
-                + usize::from(self.success_redirect_id.is_some())
-                + usize::from(self.fail_redirect_id.is_some())
-                + usize::from(self.notification_endpoint_id.is_some())
-                + usize::from(self.success_redirect_url.is_some())
-                + usize::from(self.fail_redirect_url.is_some())
-                + usize::from(self.notification_endpoint_url.is_some()),
-        ))?;
+        let mut m = s
+            .serialize_map(
+                Some(
+                    7usize + usize::from(self.success_redirect_id.is_some())
+                        + usize::from(self.fail_redirect_id.is_some())
+                        + usize::from(self.notification_endpoint_id.is_some())
+                        + usize::from(self.success_redirect_url.is_some())
+                        + usize::from(self.fail_redirect_url.is_some())
+                        + usize::from(self.notification_endpoint_url.is_some()),
+                ),
+            )?;
         m.serialize_entry("amount", &self.amount)?;
         m.serialize_entry("order_id", &self.order_id)?;
         m.serialize_entry("service", Self::SERVICE)?;
@@ -2051,10 +2110,8 @@ impl PaymentCardMyr {
             let v = f.validator();
             v.string("number", x, Some(100u32));
         }
-        let customer_code = f.required(
-            "customer_code",
-            read::bank::<crate::banks::PaymentCardMyrBank>,
-        );
+        let customer_code = f
+            .required("customer_code", read::bank::<crate::banks::PaymentCardMyrBank>);
         let customer_first_name = f.required("customer_first_name", read::text);
         if let Some(x) = &customer_first_name {
             let v = f.validator();
@@ -2066,7 +2123,8 @@ impl PaymentCardMyr {
             v.string("customer_last_name", x, Some(100u32));
         }
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
-        let notification_endpoint_url = f.optional("notification_endpoint_url", read::text);
+        let notification_endpoint_url = f
+            .optional("notification_endpoint_url", read::text);
         if let Some(x) = &notification_endpoint_url {
             let v = f.validator();
             v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
@@ -2086,16 +2144,18 @@ impl PaymentCardMyr {
                 Some(customer_code),
                 Some(customer_first_name),
                 Some(customer_last_name),
-            ) => Some(Self {
-                amount,
-                order_id,
-                number,
-                customer_code,
-                customer_first_name,
-                customer_last_name,
-                notification_endpoint_id,
-                notification_endpoint_url,
-            }),
+            ) => {
+                Some(Self {
+                    amount,
+                    order_id,
+                    number,
+                    customer_code,
+                    customer_first_name,
+                    customer_last_name,
+                    notification_endpoint_id,
+                    notification_endpoint_url,
+                })
+            }
             _ => None,
         };
         f.finish(built)
@@ -2104,11 +2164,13 @@ impl PaymentCardMyr {
 impl Serialize for PaymentCardMyr {
     /// The documented field order; absent optional fields are omitted.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(
-            7usize
-                + usize::from(self.notification_endpoint_id.is_some())
-                + usize::from(self.notification_endpoint_url.is_some()),
-        ))?;
+        let mut m = s
+            .serialize_map(
+                Some(
+                    7usize + usize::from(self.notification_endpoint_id.is_some())
+                        + usize::from(self.notification_endpoint_url.is_some()),
+                ),
+            )?;
         m.serialize_entry("amount", &self.amount)?;
         m.serialize_entry("order_id", &self.order_id)?;
         m.serialize_entry("service", Self::SERVICE)?;
@@ -2197,7 +2259,10 @@ impl PaymentCardNumberRubHpp {
         self
     }
     /// Sets `success_redirect_url`.
-    pub fn success_redirect_url(mut self, success_redirect_url: impl Into<String>) -> Self {
+    pub fn success_redirect_url(
+        mut self,
+        success_redirect_url: impl Into<String>,
+    ) -> Self {
         self.success_redirect_url = Some(success_redirect_url.into());
         self
     }
@@ -2274,7 +2339,8 @@ impl PaymentCardNumberRubHpp {
             let v = f.validator();
             v.opt_string("fail_redirect_url", Some(x), Some(255u32));
         }
-        let notification_endpoint_url = f.optional("notification_endpoint_url", read::text);
+        let notification_endpoint_url = f
+            .optional("notification_endpoint_url", read::text);
         if let Some(x) = &notification_endpoint_url {
             let v = f.validator();
             v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
@@ -2302,15 +2368,17 @@ impl PaymentCardNumberRubHpp {
 impl Serialize for PaymentCardNumberRubHpp {
     /// The documented field order; absent optional fields are omitted.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(
-            5usize
-                + usize::from(self.success_redirect_id.is_some())
-                + usize::from(self.fail_redirect_id.is_some())
-                + usize::from(self.notification_endpoint_id.is_some())
-                + usize::from(self.success_redirect_url.is_some())
-                + usize::from(self.fail_redirect_url.is_some())
-                + usize::from(self.notification_endpoint_url.is_some()),
-        ))?;
+        let mut m = s
+            .serialize_map(
+                Some(
+                    5usize + usize::from(self.success_redirect_id.is_some())
+                        + usize::from(self.fail_redirect_id.is_some())
+                        + usize::from(self.notification_endpoint_id.is_some())
+                        + usize::from(self.success_redirect_url.is_some())
+                        + usize::from(self.fail_redirect_url.is_some())
+                        + usize::from(self.notification_endpoint_url.is_some()),
+                ),
+            )?;
         m.serialize_entry("amount", &self.amount)?;
         m.serialize_entry("order_id", &self.order_id)?;
         m.serialize_entry("service", Self::SERVICE)?;
@@ -2449,7 +2517,8 @@ impl PaymentCardNumberCard {
             v.string("customer_code", x, Some(100u32));
         }
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
-        let notification_endpoint_url = f.optional("notification_endpoint_url", read::text);
+        let notification_endpoint_url = f
+            .optional("notification_endpoint_url", read::text);
         if let Some(x) = &notification_endpoint_url {
             let v = f.validator();
             v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
@@ -2467,15 +2536,17 @@ impl PaymentCardNumberCard {
                 Some(customer_ip),
                 Some(customer_user_id),
                 Some(customer_code),
-            ) => Some(Self {
-                amount,
-                order_id,
-                customer_ip,
-                customer_user_id,
-                customer_code,
-                notification_endpoint_id,
-                notification_endpoint_url,
-            }),
+            ) => {
+                Some(Self {
+                    amount,
+                    order_id,
+                    customer_ip,
+                    customer_user_id,
+                    customer_code,
+                    notification_endpoint_id,
+                    notification_endpoint_url,
+                })
+            }
             _ => None,
         };
         f.finish(built)
@@ -2484,11 +2555,13 @@ impl PaymentCardNumberCard {
 impl Serialize for PaymentCardNumberCard {
     /// The documented field order; absent optional fields are omitted.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(
-            6usize
-                + usize::from(self.notification_endpoint_id.is_some())
-                + usize::from(self.notification_endpoint_url.is_some()),
-        ))?;
+        let mut m = s
+            .serialize_map(
+                Some(
+                    6usize + usize::from(self.notification_endpoint_id.is_some())
+                        + usize::from(self.notification_endpoint_url.is_some()),
+                ),
+            )?;
         m.serialize_entry("amount", &self.amount)?;
         m.serialize_entry("order_id", &self.order_id)?;
         m.serialize_entry("service", Self::SERVICE)?;
@@ -2603,7 +2676,8 @@ impl PaymentCardSbpRubCard {
             v.string("customer_user_id", x, Some(100u32));
         }
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
-        let notification_endpoint_url = f.optional("notification_endpoint_url", read::text);
+        let notification_endpoint_url = f
+            .optional("notification_endpoint_url", read::text);
         if let Some(x) = &notification_endpoint_url {
             let v = f.validator();
             v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
@@ -2627,11 +2701,13 @@ impl PaymentCardSbpRubCard {
 impl Serialize for PaymentCardSbpRubCard {
     /// The documented field order; absent optional fields are omitted.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(
-            5usize
-                + usize::from(self.notification_endpoint_id.is_some())
-                + usize::from(self.notification_endpoint_url.is_some()),
-        ))?;
+        let mut m = s
+            .serialize_map(
+                Some(
+                    5usize + usize::from(self.notification_endpoint_id.is_some())
+                        + usize::from(self.notification_endpoint_url.is_some()),
+                ),
+            )?;
         m.serialize_entry("amount", &self.amount)?;
         m.serialize_entry("order_id", &self.order_id)?;
         m.serialize_entry("service", Self::SERVICE)?;
@@ -2745,7 +2821,8 @@ impl PaymentCardSberpayRubCard {
             v.string("customer_user_id", x, Some(100u32));
         }
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
-        let notification_endpoint_url = f.optional("notification_endpoint_url", read::text);
+        let notification_endpoint_url = f
+            .optional("notification_endpoint_url", read::text);
         if let Some(x) = &notification_endpoint_url {
             let v = f.validator();
             v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
@@ -2769,11 +2846,13 @@ impl PaymentCardSberpayRubCard {
 impl Serialize for PaymentCardSberpayRubCard {
     /// The documented field order; absent optional fields are omitted.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(
-            5usize
-                + usize::from(self.notification_endpoint_id.is_some())
-                + usize::from(self.notification_endpoint_url.is_some()),
-        ))?;
+        let mut m = s
+            .serialize_map(
+                Some(
+                    5usize + usize::from(self.notification_endpoint_id.is_some())
+                        + usize::from(self.notification_endpoint_url.is_some()),
+                ),
+            )?;
         m.serialize_entry("amount", &self.amount)?;
         m.serialize_entry("order_id", &self.order_id)?;
         m.serialize_entry("service", Self::SERVICE)?;
@@ -2887,7 +2966,8 @@ impl VirtualAccountRubHpp {
             v.string("customer_user_id", x, Some(100u32));
         }
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
-        let notification_endpoint_url = f.optional("notification_endpoint_url", read::text);
+        let notification_endpoint_url = f
+            .optional("notification_endpoint_url", read::text);
         if let Some(x) = &notification_endpoint_url {
             let v = f.validator();
             v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
@@ -2911,11 +2991,13 @@ impl VirtualAccountRubHpp {
 impl Serialize for VirtualAccountRubHpp {
     /// The documented field order; absent optional fields are omitted.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(
-            5usize
-                + usize::from(self.notification_endpoint_id.is_some())
-                + usize::from(self.notification_endpoint_url.is_some()),
-        ))?;
+        let mut m = s
+            .serialize_map(
+                Some(
+                    5usize + usize::from(self.notification_endpoint_id.is_some())
+                        + usize::from(self.notification_endpoint_url.is_some()),
+                ),
+            )?;
         m.serialize_entry("amount", &self.amount)?;
         m.serialize_entry("order_id", &self.order_id)?;
         m.serialize_entry("service", Self::SERVICE)?;
@@ -3029,7 +3111,8 @@ impl VirtualAccountRubCard {
             v.string("customer_user_id", x, Some(100u32));
         }
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
-        let notification_endpoint_url = f.optional("notification_endpoint_url", read::text);
+        let notification_endpoint_url = f
+            .optional("notification_endpoint_url", read::text);
         if let Some(x) = &notification_endpoint_url {
             let v = f.validator();
             v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
@@ -3053,11 +3136,13 @@ impl VirtualAccountRubCard {
 impl Serialize for VirtualAccountRubCard {
     /// The documented field order; absent optional fields are omitted.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(
-            5usize
-                + usize::from(self.notification_endpoint_id.is_some())
-                + usize::from(self.notification_endpoint_url.is_some()),
-        ))?;
+        let mut m = s
+            .serialize_map(
+                Some(
+                    5usize + usize::from(self.notification_endpoint_id.is_some())
+                        + usize::from(self.notification_endpoint_url.is_some()),
+                ),
+            )?;
         m.serialize_entry("amount", &self.amount)?;
         m.serialize_entry("order_id", &self.order_id)?;
         m.serialize_entry("service", Self::SERVICE)?;
@@ -3179,20 +3264,23 @@ impl PaymentCardSbpRub {
             v.string("customer_code", x, Some(100u32));
         }
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
-        let notification_endpoint_url = f.optional("notification_endpoint_url", read::text);
+        let notification_endpoint_url = f
+            .optional("notification_endpoint_url", read::text);
         if let Some(x) = &notification_endpoint_url {
             let v = f.validator();
             v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
         }
         let built = match (amount, order_id, number, customer_code) {
-            (Some(amount), Some(order_id), Some(number), Some(customer_code)) => Some(Self {
-                amount,
-                order_id,
-                number,
-                customer_code,
-                notification_endpoint_id,
-                notification_endpoint_url,
-            }),
+            (Some(amount), Some(order_id), Some(number), Some(customer_code)) => {
+                Some(Self {
+                    amount,
+                    order_id,
+                    number,
+                    customer_code,
+                    notification_endpoint_id,
+                    notification_endpoint_url,
+                })
+            }
             _ => None,
         };
         f.finish(built)
@@ -3201,11 +3289,13 @@ impl PaymentCardSbpRub {
 impl Serialize for PaymentCardSbpRub {
     /// The documented field order; absent optional fields are omitted.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(
-            5usize
-                + usize::from(self.notification_endpoint_id.is_some())
-                + usize::from(self.notification_endpoint_url.is_some()),
-        ))?;
+        let mut m = s
+            .serialize_map(
+                Some(
+                    5usize + usize::from(self.notification_endpoint_id.is_some())
+                        + usize::from(self.notification_endpoint_url.is_some()),
+                ),
+            )?;
         m.serialize_entry("amount", &self.amount)?;
         m.serialize_entry("order_id", &self.order_id)?;
         m.serialize_entry("service", Self::SERVICE)?;
@@ -3342,13 +3432,20 @@ impl VirtualAccountRub {
             v.bic("bik_bank", x);
         }
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
-        let notification_endpoint_url = f.optional("notification_endpoint_url", read::text);
+        let notification_endpoint_url = f
+            .optional("notification_endpoint_url", read::text);
         if let Some(x) = &notification_endpoint_url {
             let v = f.validator();
             v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
         }
         let built = match (amount, order_id, number, customer_code, bik_bank) {
-            (Some(amount), Some(order_id), Some(number), Some(customer_code), Some(bik_bank)) => {
+            (
+                Some(amount),
+                Some(order_id),
+                Some(number),
+                Some(customer_code),
+                Some(bik_bank),
+            ) => {
                 Some(Self {
                     amount,
                     order_id,
@@ -3367,11 +3464,13 @@ impl VirtualAccountRub {
 impl Serialize for VirtualAccountRub {
     /// The documented field order; absent optional fields are omitted.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(
-            6usize
-                + usize::from(self.notification_endpoint_id.is_some())
-                + usize::from(self.notification_endpoint_url.is_some()),
-        ))?;
+        let mut m = s
+            .serialize_map(
+                Some(
+                    6usize + usize::from(self.notification_endpoint_id.is_some())
+                        + usize::from(self.notification_endpoint_url.is_some()),
+                ),
+            )?;
         m.serialize_entry("amount", &self.amount)?;
         m.serialize_entry("order_id", &self.order_id)?;
         m.serialize_entry("service", Self::SERVICE)?;
@@ -3459,7 +3558,10 @@ impl PaymentCardBdtHpp {
         self
     }
     /// Sets `success_redirect_url`.
-    pub fn success_redirect_url(mut self, success_redirect_url: impl Into<String>) -> Self {
+    pub fn success_redirect_url(
+        mut self,
+        success_redirect_url: impl Into<String>,
+    ) -> Self {
         self.success_redirect_url = Some(success_redirect_url.into());
         self
     }
@@ -3514,10 +3616,11 @@ impl PaymentCardBdtHpp {
             v.string("order_id", x, Some(128u32));
         }
         let customer_ip = f.required("customer_ip", read::ip);
-        let customer_code = f.required(
-            "customer_code",
-            read::bank::<crate::banks::PaymentCardBdtHppBank>,
-        );
+        let customer_code = f
+            .required(
+                "customer_code",
+                read::bank::<crate::banks::PaymentCardBdtHppBank>,
+            );
         let success_redirect_id = f.optional("success_redirect_id", read::int);
         let fail_redirect_id = f.optional("fail_redirect_id", read::int);
         let notification_endpoint_id = f.optional("notification_endpoint_id", read::int);
@@ -3531,24 +3634,27 @@ impl PaymentCardBdtHpp {
             let v = f.validator();
             v.opt_string("fail_redirect_url", Some(x), Some(255u32));
         }
-        let notification_endpoint_url = f.optional("notification_endpoint_url", read::text);
+        let notification_endpoint_url = f
+            .optional("notification_endpoint_url", read::text);
         if let Some(x) = &notification_endpoint_url {
             let v = f.validator();
             v.opt_string("notification_endpoint_url", Some(x), Some(255u32));
         }
         let built = match (amount, order_id, customer_ip, customer_code) {
-            (Some(amount), Some(order_id), Some(customer_ip), Some(customer_code)) => Some(Self {
-                amount,
-                order_id,
-                customer_ip,
-                customer_code,
-                success_redirect_id,
-                fail_redirect_id,
-                notification_endpoint_id,
-                success_redirect_url,
-                fail_redirect_url,
-                notification_endpoint_url,
-            }),
+            (Some(amount), Some(order_id), Some(customer_ip), Some(customer_code)) => {
+                Some(Self {
+                    amount,
+                    order_id,
+                    customer_ip,
+                    customer_code,
+                    success_redirect_id,
+                    fail_redirect_id,
+                    notification_endpoint_id,
+                    success_redirect_url,
+                    fail_redirect_url,
+                    notification_endpoint_url,
+                })
+            }
             _ => None,
         };
         f.finish(built)
@@ -3557,15 +3663,17 @@ impl PaymentCardBdtHpp {
 impl Serialize for PaymentCardBdtHpp {
     /// The documented field order; absent optional fields are omitted.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(
-            5usize
-                + usize::from(self.success_redirect_id.is_some())
-                + usize::from(self.fail_redirect_id.is_some())
-                + usize::from(self.notification_endpoint_id.is_some())
-                + usize::from(self.success_redirect_url.is_some())
-                + usize::from(self.fail_redirect_url.is_some())
-                + usize::from(self.notification_endpoint_url.is_some()),
-        ))?;
+        let mut m = s
+            .serialize_map(
+                Some(
+                    5usize + usize::from(self.success_redirect_id.is_some())
+                        + usize::from(self.fail_redirect_id.is_some())
+                        + usize::from(self.notification_endpoint_id.is_some())
+                        + usize::from(self.success_redirect_url.is_some())
+                        + usize::from(self.fail_redirect_url.is_some())
+                        + usize::from(self.notification_endpoint_url.is_some()),
+                ),
+            )?;
         m.serialize_entry("amount", &self.amount)?;
         m.serialize_entry("order_id", &self.order_id)?;
         m.serialize_entry("service", Self::SERVICE)?;
@@ -3853,61 +3961,83 @@ impl PaymentRequest {
     /// Reads a request from a JSON object holding `service` and the fields.
     pub fn from_json(value: &Value) -> Result<Self, InvalidRequest> {
         let Some(object) = value.as_object() else {
-            return Err(InvalidRequest::single(
-                "request",
-                "The request must be a JSON object.",
-            ));
+            return Err(
+                InvalidRequest::single("request", "The request must be a JSON object."),
+            );
         };
         match object.get("service") {
-            None | Some(Value::Null) => Err(InvalidRequest::single(
-                "service",
-                required_message("service"),
-            )),
+            None | Some(Value::Null) => {
+                Err(InvalidRequest::single("service", required_message("service")))
+            }
             Some(Value::String(code)) => {
                 match code.as_str() {
                     "online_banking_idr_hpp" => {
-                        OnlineBankingIdrHpp::from_json(object).map(Self::OnlineBankingIdrHpp)
+                        OnlineBankingIdrHpp::from_json(object)
+                            .map(Self::OnlineBankingIdrHpp)
                     }
-                    "qr_code_idr_hpp" => QrCodeIdrHpp::from_json(object).map(Self::QrCodeIdrHpp),
+                    "qr_code_idr_hpp" => {
+                        QrCodeIdrHpp::from_json(object).map(Self::QrCodeIdrHpp)
+                    }
                     "virtual_account_idr_hpp" => {
-                        VirtualAccountIdrHpp::from_json(object).map(Self::VirtualAccountIdrHpp)
+                        VirtualAccountIdrHpp::from_json(object)
+                            .map(Self::VirtualAccountIdrHpp)
                     }
-                    "local_bank_transfer_idr_hpp" => LocalBankTransferIdrHpp::from_json(object)
-                        .map(Self::LocalBankTransferIdrHpp),
+                    "local_bank_transfer_idr_hpp" => {
+                        LocalBankTransferIdrHpp::from_json(object)
+                            .map(Self::LocalBankTransferIdrHpp)
+                    }
                     "online_banking_myr_hpp" => {
-                        OnlineBankingMyrHpp::from_json(object).map(Self::OnlineBankingMyrHpp)
+                        OnlineBankingMyrHpp::from_json(object)
+                            .map(Self::OnlineBankingMyrHpp)
                     }
-                    "qr_code_myr_hpp" => QrCodeMyrHpp::from_json(object).map(Self::QrCodeMyrHpp),
-                    "e_wallet_myr_hpp" => EWalletMyrHpp::from_json(object).map(Self::EWalletMyrHpp),
-                    "payment_card_number_rub_hpp" => PaymentCardNumberRubHpp::from_json(object)
-                        .map(Self::PaymentCardNumberRubHpp),
+                    "qr_code_myr_hpp" => {
+                        QrCodeMyrHpp::from_json(object).map(Self::QrCodeMyrHpp)
+                    }
+                    "e_wallet_myr_hpp" => {
+                        EWalletMyrHpp::from_json(object).map(Self::EWalletMyrHpp)
+                    }
+                    "payment_card_number_rub_hpp" => {
+                        PaymentCardNumberRubHpp::from_json(object)
+                            .map(Self::PaymentCardNumberRubHpp)
+                    }
                     "payment_card_number_card" => {
-                        PaymentCardNumberCard::from_json(object).map(Self::PaymentCardNumberCard)
+                        PaymentCardNumberCard::from_json(object)
+                            .map(Self::PaymentCardNumberCard)
                     }
                     "payment_card_sbp_rub_card" => {
-                        PaymentCardSbpRubCard::from_json(object).map(Self::PaymentCardSbpRubCard)
+                        PaymentCardSbpRubCard::from_json(object)
+                            .map(Self::PaymentCardSbpRubCard)
                     }
-                    "payment_card_sberpay_rub_card" => PaymentCardSberpayRubCard::from_json(object)
-                        .map(Self::PaymentCardSberpayRubCard),
+                    "payment_card_sberpay_rub_card" => {
+                        PaymentCardSberpayRubCard::from_json(object)
+                            .map(Self::PaymentCardSberpayRubCard)
+                    }
                     "virtual_account_rub_hpp" => {
-                        VirtualAccountRubHpp::from_json(object).map(Self::VirtualAccountRubHpp)
+                        VirtualAccountRubHpp::from_json(object)
+                            .map(Self::VirtualAccountRubHpp)
                     }
                     "virtual_account_rub_card" => {
-                        VirtualAccountRubCard::from_json(object).map(Self::VirtualAccountRubCard)
+                        VirtualAccountRubCard::from_json(object)
+                            .map(Self::VirtualAccountRubCard)
                     }
                     "payment_card_bdt_hpp" => {
                         PaymentCardBdtHpp::from_json(object).map(Self::PaymentCardBdtHpp)
                     }
-                    _ => Err(InvalidRequest::single(
-                        "service",
-                        "The selected service is invalid.",
-                    )),
+                    _ => {
+                        Err(
+                            InvalidRequest::single(
+                                "service",
+                                "The selected service is invalid.",
+                            ),
+                        )
+                    }
                 }
             }
-            Some(_) => Err(InvalidRequest::single(
-                "service",
-                "The selected service is invalid.",
-            )),
+            Some(_) => {
+                Err(
+                    InvalidRequest::single("service", "The selected service is invalid."),
+                )
+            }
         }
     }
 }
@@ -4033,34 +4163,43 @@ impl PayoutRequest {
     /// Reads a request from a JSON object holding `service` and the fields.
     pub fn from_json(value: &Value) -> Result<Self, InvalidRequest> {
         let Some(object) = value.as_object() else {
-            return Err(InvalidRequest::single(
-                "request",
-                "The request must be a JSON object.",
-            ));
+            return Err(
+                InvalidRequest::single("request", "The request must be a JSON object."),
+            );
         };
         match object.get("service") {
-            None | Some(Value::Null) => Err(InvalidRequest::single(
-                "service",
-                required_message("service"),
-            )),
-            Some(Value::String(code)) => match code.as_str() {
-                "payment_card_idr" => PaymentCardIdr::from_json(object).map(Self::PaymentCardIdr),
-                "payment_card_myr" => PaymentCardMyr::from_json(object).map(Self::PaymentCardMyr),
-                "payment_card_sbp_rub" => {
-                    PaymentCardSbpRub::from_json(object).map(Self::PaymentCardSbpRub)
+            None | Some(Value::Null) => {
+                Err(InvalidRequest::single("service", required_message("service")))
+            }
+            Some(Value::String(code)) => {
+                match code.as_str() {
+                    "payment_card_idr" => {
+                        PaymentCardIdr::from_json(object).map(Self::PaymentCardIdr)
+                    }
+                    "payment_card_myr" => {
+                        PaymentCardMyr::from_json(object).map(Self::PaymentCardMyr)
+                    }
+                    "payment_card_sbp_rub" => {
+                        PaymentCardSbpRub::from_json(object).map(Self::PaymentCardSbpRub)
+                    }
+                    "virtual_account_rub" => {
+                        VirtualAccountRub::from_json(object).map(Self::VirtualAccountRub)
+                    }
+                    _ => {
+                        Err(
+                            InvalidRequest::single(
+                                "service",
+                                "The selected service is invalid.",
+                            ),
+                        )
+                    }
                 }
-                "virtual_account_rub" => {
-                    VirtualAccountRub::from_json(object).map(Self::VirtualAccountRub)
-                }
-                _ => Err(InvalidRequest::single(
-                    "service",
-                    "The selected service is invalid.",
-                )),
-            },
-            Some(_) => Err(InvalidRequest::single(
-                "service",
-                "The selected service is invalid.",
-            )),
+            }
+            Some(_) => {
+                Err(
+                    InvalidRequest::single("service", "The selected service is invalid."),
+                )
+            }
         }
     }
 }
@@ -4100,33 +4239,30 @@ impl StatusQuery {
     /// Reads a query from a JSON object; the first of the documented keys present wins.
     pub fn from_json(value: &Value) -> Result<Self, InvalidRequest> {
         let Some(object) = value.as_object() else {
-            return Err(InvalidRequest::single(
-                "request",
-                "The request must be a JSON object.",
-            ));
+            return Err(
+                InvalidRequest::single("request", "The request must be a JSON object."),
+            );
         };
         if let Some(v) = object.get("order_id").filter(|v| !v.is_null()) {
             let q = Self::OrderId(
-                read::text("order_id", v).map_err(|m| InvalidRequest::single("order_id", m))?,
+                read::text("order_id", v)
+                    .map_err(|m| InvalidRequest::single("order_id", m))?,
             );
             q.validate()?;
             return Ok(q);
         }
         if let Some(v) = object.get("id").filter(|v| !v.is_null()) {
-            let q = Self::Id(read::text("id", v).map_err(|m| InvalidRequest::single("id", m))?);
+            let q = Self::Id(
+                read::text("id", v).map_err(|m| InvalidRequest::single("id", m))?,
+            );
             q.validate()?;
             return Ok(q);
         }
         Err(InvalidRequest {
             errors: vec![
-                FieldError {
-                    field: "order_id".into(),
-                    message: "The order id or id field is required.".into(),
-                },
-                FieldError {
-                    field: "id".into(),
-                    message: "The order id or id field is required.".into(),
-                },
+                FieldError { field : "order_id".into(), message :
+                "The order id or id field is required.".into() }, FieldError { field :
+                "id".into(), message : "The order id or id field is required.".into() }
             ],
         })
     }

@@ -2,8 +2,8 @@
 // generator and run `cargo xtask codegen`.
 
 //! `payment_status` values.
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// The status of a payment or payout.
 ///
 /// A value the documents do not list is kept as `Unknown` rather than
