@@ -7,19 +7,15 @@
 //! status endpoint to say final, and receives the notification on a local HTTP
 //! endpoint, verifying its signature as a merchant would.
 
-use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use alikassa_client::notification::NotificationVerifier;
 use alikassa_client::types::catalogue::{self, Direction, ServiceInfo};
 use alikassa_client::types::{PaymentRequest, PaymentStatus, PayoutRequest, StatusQuery};
 use alikassa_client::{Client, PrivateKey, PublicKey};
-use alikassa_sandbox::{Account, Sandbox, SandboxConfig};
+use alikassa_sandbox::{Account, NotificationInbox, Sandbox, SandboxConfig};
 use pkcs8::{EncodePrivateKey, LineEnding};
 use serde_json::{json, Value};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 
 use crate::failure::{Failure, Kind};
 use crate::{keygen, table};
@@ -58,7 +54,9 @@ async fn demo() -> Result<(), Failure> {
     let notification_key = fresh_notification_key()?;
 
     let account = crate::sandbox_cmd::random_uuid();
-    let receiver = Receiver::start().await?;
+    let receiver = NotificationInbox::start()
+        .await
+        .map_err(|e| fail("notification endpoint")(e.to_string()))?;
     let sandbox = Sandbox::start(
         SandboxConfig::new()
             .account(Account::new(account.clone(), merchant_key.public_key()))
@@ -87,7 +85,7 @@ async fn demo() -> Result<(), Failure> {
     for (i, service) in catalogue::services().iter().enumerate() {
         let order_id = format!("demo-{}-{}", i + 1, nanos() % 1_000_000);
         let cents = ["00", "01", "02", "03"][i % 4];
-        let body = request_for(service, &order_id, cents, &receiver.url);
+        let body = request_for(service, &order_id, cents, receiver.url());
         let (id, mut status) = match service.direction {
             Direction::Payout => {
                 let r = PayoutRequest::from_json(&body)
@@ -247,73 +245,4 @@ fn request_for(s: &ServiceInfo, order_id: &str, cents: &str, notify_url: &str) -
         body.insert(f.name.to_string(), v);
     }
     Value::Object(body)
-}
-
-/// The merchant's notification endpoint: records each query string by `id` and
-/// answers 200.
-struct Receiver {
-    url: String,
-    seen: Arc<Mutex<BTreeMap<u64, String>>>,
-}
-
-impl Receiver {
-    async fn start() -> Result<Self, Failure> {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .map_err(|e| fail("notification endpoint")(e.to_string()))?;
-        let addr = listener
-            .local_addr()
-            .map_err(|e| fail("notification endpoint")(e.to_string()))?;
-        let seen: Arc<Mutex<BTreeMap<u64, String>>> = Arc::default();
-        let log = seen.clone();
-        tokio::spawn(async move {
-            while let Ok((mut stream, _)) = listener.accept().await {
-                let log = log.clone();
-                tokio::spawn(async move {
-                    let mut buf = vec![0u8; 16 * 1024];
-                    let mut len = 0;
-                    while len < buf.len() {
-                        match stream.read(&mut buf[len..]).await {
-                            Ok(0) | Err(_) => break,
-                            Ok(n) => len += n,
-                        }
-                        if buf[..len].windows(4).any(|w| w == b"\r\n\r\n") {
-                            break;
-                        }
-                    }
-                    let head = String::from_utf8_lossy(&buf[..len]).to_string();
-                    let target = head.split_whitespace().nth(1).unwrap_or_default();
-                    if let Some((_, query)) = target.split_once('?') {
-                        let id = query
-                            .split('&')
-                            .find_map(|p| p.strip_prefix("id="))
-                            .and_then(|v| v.parse::<u64>().ok());
-                        if let (Some(id), Ok(mut seen)) = (id, log.lock()) {
-                            seen.insert(id, query.to_string());
-                        }
-                    }
-                    let _ = stream
-                        .write_all(
-                            b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nOK",
-                        )
-                        .await;
-                });
-            }
-        });
-        Ok(Receiver {
-            url: format!("http://{addr}/alikassa/notify"),
-            seen,
-        })
-    }
-
-    async fn wait_for(&self, id: u64, patience: Duration) -> Option<String> {
-        let started = Instant::now();
-        while started.elapsed() < patience {
-            if let Some(q) = self.seen.lock().ok().and_then(|s| s.get(&id).cloned()) {
-                return Some(q);
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        None
-    }
 }

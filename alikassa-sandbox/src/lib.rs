@@ -44,6 +44,7 @@ mod config;
 mod crypto;
 mod error;
 mod faults;
+mod inbox;
 mod notify;
 mod page;
 mod rules;
@@ -64,6 +65,7 @@ use tokio::task::JoinHandle;
 pub use config::{Account, DigestPolicy, NotificationPolicy, SandboxConfig};
 pub use error::{ControlError, StartError};
 pub use faults::{Endpoint, Fault, FaultKind};
+pub use inbox::NotificationInbox;
 pub use notify::{DeliveryAttempt, DeliveryOutcome, NotificationRecord};
 pub use rules::scripted_status;
 

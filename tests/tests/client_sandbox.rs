@@ -2,9 +2,7 @@
 //! verified notification; the 400 / 404 / duplicate answers; every fault kind, with
 //! the reconcile path a merchant takes when the outcome is unknown.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use alikassa_client::notification::NotificationVerifier;
@@ -12,7 +10,7 @@ use alikassa_client::types::catalogue::{self, Direction};
 use alikassa_client::types::{PaymentRequest, PaymentStatus, PayoutRequest, StatusQuery};
 use alikassa_client::{Client, Error, PrivateKey, PublicKey, Reconciled};
 use alikassa_sandbox::{
-    Account, Endpoint, Fault, FaultKind, RunningSandbox, Sandbox, SandboxConfig,
+    Account, Endpoint, Fault, FaultKind, NotificationInbox, RunningSandbox, Sandbox, SandboxConfig,
 };
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -52,48 +50,6 @@ async fn start(settle: Duration) -> (RunningSandbox, Client) {
         .build()
         .unwrap();
     (sandbox, client)
-}
-
-/// A merchant's notification endpoint: query strings by `id`, answered 200.
-async fn receiver() -> (String, Arc<Mutex<BTreeMap<u64, String>>>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/notify", listener.local_addr().unwrap());
-    let seen: Arc<Mutex<BTreeMap<u64, String>>> = Arc::default();
-    let log = seen.clone();
-    tokio::spawn(async move {
-        while let Ok((mut s, _)) = listener.accept().await {
-            let log = log.clone();
-            tokio::spawn(async move {
-                let mut buf = vec![0u8; 16384];
-                let mut n = 0;
-                while let Ok(k) = s.read(&mut buf[n..]).await {
-                    n += k;
-                    if k == 0 || buf[..n].windows(4).any(|w| w == b"\r\n\r\n") {
-                        break;
-                    }
-                }
-                let head = String::from_utf8_lossy(&buf[..n]).to_string();
-                let target = head
-                    .split_whitespace()
-                    .nth(1)
-                    .unwrap_or_default()
-                    .to_string();
-                if let Some((_, q)) = target.split_once('?') {
-                    if let Some(id) = q
-                        .split('&')
-                        .find_map(|p| p.strip_prefix("id="))
-                        .and_then(|v| v.parse().ok())
-                    {
-                        log.lock().unwrap().insert(id, q.to_string());
-                    }
-                }
-                let _ = s
-                    .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-                    .await;
-            });
-        }
-    });
-    (url, seen)
 }
 
 fn body(code: &str, order_id: &str, amount: &str, notify: Option<&str>) -> Value {
@@ -152,7 +108,8 @@ async fn status(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_service_end_to_end() {
     let (sandbox, client) = start(Duration::from_millis(50)).await;
-    let (url, seen) = receiver().await;
+    let inbox = NotificationInbox::start().await.unwrap();
+    let url = inbox.url().to_string();
     let verifier = NotificationVerifier::new(
         PublicKey::from_pem(sandbox.notification_public_key_pem().unwrap().as_bytes()).unwrap(),
     );
@@ -190,17 +147,10 @@ async fn every_service_end_to_end() {
             tokio::time::sleep(Duration::from_millis(20)).await;
         };
         assert_eq!(&final_status, expected, "{}", s.code);
-        let query = loop {
-            if let Some(q) = seen.lock().unwrap().get(&id).cloned() {
-                break q;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(10),
-                "{}: no notification",
-                s.code
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        };
+        let query = inbox
+            .wait_for(id, Duration::from_secs(10))
+            .await
+            .unwrap_or_else(|| panic!("{}: no notification", s.code));
         let n = verifier
             .verify_query(&query)
             .unwrap_or_else(|e| panic!("{}: {e}", s.code));
