@@ -14,6 +14,7 @@ use alikassa_types::{
 use bytes::Bytes;
 use hyper::header::{HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
+use tracing::Instrument;
 
 use crate::credentials::PrivateKey;
 use crate::decode::decode;
@@ -275,7 +276,6 @@ impl Client {
             http.status = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
-        let _guard = span.enter();
         let uri = self.inner.base.join(prepared.endpoint.path)?;
         let headers = [
             (
@@ -284,18 +284,24 @@ impl Client {
             ),
             (HeaderName::from_static("sign"), prepared.sign),
         ];
-        let started = Instant::now();
-        let result = self
-            .inner
-            .transport
-            .post(uri, &headers, prepared.body)
-            .await;
-        span.record("latency_ms", started.elapsed().as_millis() as u64);
-        let (status, body) = result.inspect_err(
-            |e| tracing::warn!(error = %e, outcome_unknown = e.outcome_unknown(), "request failed"),
-        )?;
-        span.record("http.status", status);
-        decode(status, &body).inspect_err(|e| tracing::warn!(error = %e, outcome_unknown = e.outcome_unknown(), "request refused"))
+        let exchange = async {
+            let started = Instant::now();
+            let result = self
+                .inner
+                .transport
+                .post(uri, &headers, prepared.body)
+                .await;
+            let span = tracing::Span::current();
+            span.record("latency_ms", started.elapsed().as_millis() as u64);
+            let (status, body) = result.inspect_err(|e| {
+                tracing::warn!(error = %e, outcome_unknown = e.outcome_unknown(), "request failed")
+            })?;
+            span.record("http.status", status);
+            decode(status, &body).inspect_err(|e| {
+                tracing::warn!(error = %e, outcome_unknown = e.outcome_unknown(), "request refused")
+            })
+        };
+        exchange.instrument(span).await
     }
 }
 
