@@ -39,11 +39,7 @@ fn sandbox() -> BlockingSandbox {
 }
 
 fn against(s: &BlockingSandbox) -> Command {
-    let mut c = alikassa();
-    c.args(["--account", ACCOUNT, "--base-url", s.base_url()])
-        .arg("--cert-dir")
-        .arg(keys());
-    c
+    against_url(s.base_url())
 }
 
 fn json_out(out: &std::process::Output) -> Value {
@@ -392,4 +388,37 @@ fn the_demo_finishes_every_service_with_a_verified_notification() {
         "{} services: every one final with a verified notification",
         services.len()
     )));
+}
+
+#[test]
+fn sandbox_serves_and_prints_its_base_url_and_account() {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("alikassa"))
+        .args(["--account", ACCOUNT, "sandbox", "--addr", "127.0.0.1:0"])
+        .arg("--cert-dir")
+        .arg(keys())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let base = lines.next().unwrap().unwrap();
+    let account = lines.next().unwrap().unwrap();
+    assert_eq!(account, format!("account: {ACCOUNT}"));
+    let base_url = base.strip_prefix("base_url: ").unwrap().to_string();
+    // It answers: a status query for an unknown order is the documented 404.
+    against_url(&base_url)
+        .args(["payment", "status", "--order-id", "none"])
+        .assert()
+        .code(4)
+        .stderr(predicates::str::contains("Payment not found"));
+    child.kill().unwrap();
+    let _ = child.wait();
+}
+
+fn against_url(url: &str) -> Command {
+    let mut c = alikassa();
+    c.args(["--account", ACCOUNT, "--base-url", url])
+        .arg("--cert-dir")
+        .arg(keys());
+    c
 }
