@@ -14,7 +14,6 @@ use alikassa_client::types::catalogue::{self, Direction, ServiceInfo};
 use alikassa_client::types::{PaymentRequest, PaymentStatus, PayoutRequest, StatusQuery};
 use alikassa_client::{Client, PrivateKey, PublicKey};
 use alikassa_sandbox::{Account, NotificationInbox, Sandbox, SandboxConfig};
-use pkcs8::{EncodePrivateKey, LineEnding};
 use serde_json::{json, Value};
 
 use crate::failure::{Failure, Kind};
@@ -51,7 +50,7 @@ async fn demo() -> Result<(), Failure> {
     keygen::write_key_set(&merchant_dir)?;
     let merchant_key = PrivateKey::from_dir(&merchant_dir)
         .map_err(|e| fail("loading the new key")(e.to_string()))?;
-    let notification_key = fresh_notification_key()?;
+    let notification_key = keygen::in_memory_key()?;
 
     let account = crate::sandbox_cmd::random_uuid();
     let receiver = NotificationInbox::start()
@@ -77,7 +76,7 @@ async fn demo() -> Result<(), Failure> {
 
     let client = Client::builder()
         .account(&account)
-        .cert_dir(&merchant_dir)
+        .payment_key(merchant_key.clone())
         .base_url(sandbox.base_url())
         .build()?;
 
@@ -187,16 +186,6 @@ async fn demo() -> Result<(), Failure> {
             ),
         ))
     }
-}
-
-/// The sandbox's own notification key, made fresh (it never leaves the process).
-fn fresh_notification_key() -> Result<PrivateKey, Failure> {
-    let key = rsa::RsaPrivateKey::new(&mut rand_core::OsRng, 2048)
-        .map_err(|e| fail("notification key")(e.to_string()))?;
-    let pem = key
-        .to_pkcs8_pem(LineEnding::LF)
-        .map_err(|e| fail("notification key")(e.to_string()))?;
-    PrivateKey::from_pem(pem.as_bytes(), None).map_err(|e| fail("notification key")(e.to_string()))
 }
 
 fn nanos() -> u128 {

@@ -101,3 +101,15 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
         std::fs::write(path, bytes).map_err(fail)
     }
 }
+
+/// A fresh RSA-2048 key that never leaves the process (the sandbox's notification key
+/// in `alikassa sandbox` and `alikassa demo`).
+pub fn in_memory_key() -> Result<alikassa_client::PrivateKey, Failure> {
+    let key = rsa::RsaPrivateKey::new(&mut OsRng, 2048)
+        .map_err(|e| internal("key generation")(e.to_string()))?;
+    let pem = key
+        .to_pkcs8_pem(LineEnding::LF)
+        .map_err(|e| internal("PKCS#8 encoding")(e.to_string()))?;
+    alikassa_client::PrivateKey::from_pem(pem.as_bytes(), None)
+        .map_err(|e| internal("key loading")(e.to_string()))
+}

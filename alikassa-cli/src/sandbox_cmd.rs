@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use alikassa_client::PublicKey;
 use alikassa_sandbox::{Account, Sandbox, SandboxConfig};
 use clap::ArgMatches;
-use pkcs8::{EncodePrivateKey, LineEnding};
 use rand_core::{OsRng, RngCore};
 
 use crate::failure::{Failure, Kind};
@@ -63,13 +62,7 @@ pub fn run(global: &ArgMatches, m: &ArgMatches) -> Result<(), Failure> {
         .cloned()
         .unwrap_or_else(random_uuid);
 
-    let key = rsa::RsaPrivateKey::new(&mut OsRng, 2048)
-        .map_err(|e| Failure::new(Kind::Internal, e.to_string()))?;
-    let key_pem = key
-        .to_pkcs8_pem(LineEnding::LF)
-        .map_err(|e| Failure::new(Kind::Internal, e.to_string()))?;
-    let notification_key = alikassa_client::PrivateKey::from_pem(key_pem.as_bytes(), None)
-        .map_err(|e| Failure::new(Kind::Internal, e.to_string()))?;
+    let notification_key = crate::keygen::in_memory_key()?;
 
     let rt = crate::runtime()?;
     rt.block_on(async {

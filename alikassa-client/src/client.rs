@@ -174,7 +174,7 @@ impl Client {
     /// The account's balance (`v1/account/balance`, payout certificate). The body is
     /// `[]`, what the provider's PHP sample sends for an empty array.
     pub async fn account_balance(&self) -> Result<AccountBalance, Error> {
-        let prepared = self.prepare(endpoints::ACCOUNT_BALANCE, b"[]".to_vec())?;
+        let prepared = self.prepare(endpoints::ACCOUNT_BALANCE, Ok(b"[]".to_vec()))?;
         self.send(prepared, "", "").await
     }
 
@@ -212,19 +212,13 @@ impl Client {
     /// Validates, encodes and signs a payment without sending it.
     pub fn prepare_payment(&self, request: &PaymentRequest) -> Result<PreparedRequest, Error> {
         request.validate()?;
-        let body = request
-            .to_body()
-            .map_err(|e| Error::Config(format!("cannot encode the request: {e}")))?;
-        self.prepare(endpoints::CREATE_PAYMENT, body)
+        self.prepare(endpoints::CREATE_PAYMENT, request.to_body())
     }
 
     /// Validates, encodes and signs a payout without sending it.
     pub fn prepare_payout(&self, request: &PayoutRequest) -> Result<PreparedRequest, Error> {
         request.validate()?;
-        let body = request
-            .to_body()
-            .map_err(|e| Error::Config(format!("cannot encode the request: {e}")))?;
-        self.prepare(endpoints::CREATE_PAYOUT, body)
+        self.prepare(endpoints::CREATE_PAYOUT, request.to_body())
     }
 
     fn prepare_status(
@@ -233,10 +227,7 @@ impl Client {
         query: &StatusQuery,
     ) -> Result<PreparedRequest, Error> {
         query.validate()?;
-        let body = query
-            .to_body()
-            .map_err(|e| Error::Config(format!("cannot encode the request: {e}")))?;
-        self.prepare(endpoint, body)
+        self.prepare(endpoint, query.to_body())
     }
 
     fn signer(&self, certificate: Certificate) -> &Arc<dyn Signer> {
@@ -250,7 +241,13 @@ impl Client {
         }
     }
 
-    fn prepare(&self, endpoint: Endpoint, body: Vec<u8>) -> Result<PreparedRequest, Error> {
+    /// Signs an encoded body for `endpoint` with the certificate the spec names.
+    fn prepare(
+        &self,
+        endpoint: Endpoint,
+        body: serde_json::Result<Vec<u8>>,
+    ) -> Result<PreparedRequest, Error> {
+        let body = body.map_err(|e| Error::Config(format!("cannot encode the request: {e}")))?;
         let signature = self.signer(endpoint.certificate).sign(&body)?;
         let mut sign = HeaderValue::from_str(&sign_header(&signature))
             .map_err(|_| Error::Config("the signature is not a valid header".into()))?;

@@ -34,9 +34,7 @@ pub(crate) fn decode<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T,
         }),
         (404, Some(message)) => Err(Error::NotFound { message }),
         (500..=599, Some(message)) => Err(Error::Server { status, message }),
-        (400..=499, Some(message)) if status != 400 && status != 404 => {
-            Err(Error::Rejected { status, message })
-        }
+        (400..=499, Some(message)) => Err(Error::Rejected { status, message }),
         (_, _) => Err(unexpected(if json.is_some() {
             "the error has no `message`".into()
         } else {
